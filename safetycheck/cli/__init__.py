@@ -1,0 +1,1 @@
+"""Click commands: one module per command; the only layer that prints or exits."""
