@@ -60,6 +60,15 @@ def data_dir(name: str) -> Traversable:
     raise CatalogError("error.catalog_missing", folder=name)
 
 
+def yes_no_key(key: Any) -> Any:
+    """YAML 1.1 reads an unquoted ``yes``/``no`` as a boolean; map it back to the word."""
+    if key is True:
+        return "yes"
+    if key is False:
+        return "no"
+    return key
+
+
 def _yaml_load(text: str, where: str) -> Any:
     import yaml
 
@@ -154,6 +163,8 @@ def check_problems(data: Any, where: str, expected_id: str | None,
             out.extend(_text_problems(where, name, data[name]))
 
     answers = data.get("answers")
+    if isinstance(answers, Mapping):
+        answers = {yes_no_key(k): v for k, v in answers.items()}
     if "answers" in data:
         if not isinstance(answers, Mapping):
             out.append(Problem(where, "answers", "catalog.problem.not_mapping"))
@@ -226,7 +237,7 @@ def build_check(data: Mapping[str, Any], source: str) -> Check:
         question=dict(data["question"]),
         how_to_check=dict(data["how_to_check"]),
         risk=dict(data["risk"]),
-        answers={k: Status(v) for k, v in data["answers"].items()},
+        answers={yes_no_key(k): Status(v) for k, v in data["answers"].items()},
         tfgbv_forms=tuple(data["tfgbv_forms"]),
         priority_when=tuple(data["priority_when"]),
         references=tuple(

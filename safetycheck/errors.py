@@ -33,7 +33,7 @@ class SafetycheckError(Exception):
     def __str__(self) -> str:  # English fallback, used in logs and tests only
         from safetycheck import i18n
 
-        return i18n.t(self.key, lang="en", **self.params)
+        return i18n.t(self.key, "en", **self.params)
 
 
 class UsageError(SafetycheckError):
