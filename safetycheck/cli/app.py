@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from safetycheck import i18n
-from safetycheck.errors import NoInputError, SafetycheckError
+from safetycheck.errors import NoInputError, SafetycheckError, UsageError
 
 
 class App:
@@ -77,12 +77,15 @@ class App:
         """Print trusted rich renderables or markup (catalog text, our own tables)."""
         self.console.print(*objects, **kwargs)
 
-    def say(self, key: str, style: str | None = None, **params: Any) -> None:
-        """Print a catalog message; every parameter is escaped first."""
+    def say(self, key: str, style: str | None = None, wrap: bool = True, **params: Any) -> None:
+        """Print a catalog message; every parameter is escaped first.
+
+        ``wrap=False`` keeps long lines whole (file paths a user may copy).
+        """
         from safetycheck.ui.text import esc
 
         text = self.t(key, **{k: esc(v) for k, v in params.items()})
-        self.console.print(text, style=style)
+        self.console.print(text, style=style, soft_wrap=not wrap)
 
     def warn(self, key: str, **params: Any) -> None:
         from safetycheck.ui.text import esc
@@ -141,7 +144,7 @@ def lang_option(f: Callable[..., Any]) -> Callable[..., Any]:
         if value is not None:
             app = ctx.ensure_object(App)
             if i18n.normalize_lang(value) is None:
-                raise SafetycheckError("error.unknown_lang", lang=value, langs=", ".join(i18n.LANGS))
+                raise UsageError("error.unknown_lang", lang=value, langs=", ".join(i18n.LANGS))
             app.set_lang(value)
 
     def set_plain(ctx: click.Context, _param: click.Parameter, value: bool) -> None:

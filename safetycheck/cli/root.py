@@ -14,7 +14,7 @@ import click
 
 from safetycheck import __version__, i18n
 from safetycheck.cli.app import App
-from safetycheck.errors import EXIT_INTERRUPTED, EXIT_USAGE, SafetycheckError
+from safetycheck.errors import EXIT_INTERRUPTED, EXIT_USAGE, SafetycheckError, UsageError
 
 # name -> (module, attribute, catalog key of the one-line help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -69,7 +69,7 @@ class LazyGroup(click.Group):
 
 def _set_lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     if value is not None and i18n.normalize_lang(value) is None:
-        raise SafetycheckError("error.unknown_lang", lang=value, langs=", ".join(i18n.LANGS))
+        raise UsageError("error.unknown_lang", lang=value, langs=", ".join(i18n.LANGS))
     i18n.set_lang(i18n.resolve_lang(value))
     return value
 

@@ -210,6 +210,28 @@ class Vault:
                 bak = self._file(sid).with_name(f"{sid}.scv.bak")
                 yield Damaged(id=sid, file=str(exc.params["file"]), has_backup=bak.exists())
 
+    def find(self, ref: str | None = None) -> Session:
+        """A session by id, id prefix (4+ characters) or label; the most recent if ``ref`` is None.
+
+        A damaged file that matches by id raises ``CorruptSessionError`` naming it.
+        """
+        if ref and ref in self.ids():
+            return self.load(ref)
+        sessions = [s for s in self.scan() if isinstance(s, Session)]
+        if ref is None:
+            if not sessions:
+                raise SessionNotFoundError(session="-")
+            return max(sessions, key=lambda s: s.updated_at)
+        wanted = ref.strip().casefold()
+        matches = [s for s in sessions if s.label.strip().casefold() == wanted]
+        if not matches and len(ref) >= 4:
+            matches = [s for s in sessions if s.id.startswith(ref.lower())]
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise SessionNotFoundError("error.session_ambiguous", session=ref)
+        raise SessionNotFoundError(session=ref)
+
     def delete(self, session_id: str) -> list[Path]:
         """Remove a session, its backups and its blobs; returns what was removed."""
         target = self._file(session_id)
