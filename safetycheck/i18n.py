@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from importlib import resources
 from typing import Any
 
 LANGS: tuple[str, ...] = ("mn", "en")
@@ -61,11 +60,14 @@ def load_catalog() -> dict[str, dict[str, str]]:
     """All UI messages, merged from every catalog file; cached after the first call."""
     global _catalog
     if _catalog is None:
+        # Plain file access rather than importlib.resources: it is read on every start-up,
+        # and importlib.resources alone costs ~10 ms; the package is never zipped.
         merged: dict[str, dict[str, str]] = {}
-        folder = resources.files("safetycheck") / "locales"
-        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-            if entry.name.endswith(".json"):
-                merged.update(json.loads(entry.read_text(encoding="utf-8")))
+        folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "locales")
+        for name in sorted(os.listdir(folder)):
+            if name.endswith(".json"):
+                with open(os.path.join(folder, name), encoding="utf-8") as fh:
+                    merged.update(json.load(fh))
         _catalog = merged
     return _catalog
 

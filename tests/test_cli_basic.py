@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import subprocess_env, tree_snapshot
+from conftest import run_cli, subprocess_env, tree_snapshot
 from safetycheck import __version__
 from safetycheck.storage.vault import open_vault
 from safetycheck.model import Session
@@ -163,3 +163,25 @@ def test_sessions_list_empty(home, cli, args):
     r = cli(args)
     assert r.exit_code == 0
     assert not home.exists()
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--lang", "en", "--help"], ["-h", "--plain"]])
+def test_fast_help_matches_click_help(args):
+    """The click-free fast path prints exactly what click would (real processes, no tty)."""
+    env = subprocess_env(COLUMNS="80")
+    fast = subprocess.run([sys.executable, "-m", "safetycheck", *args], capture_output=True,
+                          text=True, env=env, check=True).stdout
+    via_click = subprocess.run(
+        [sys.executable, "-c", "import sys; from safetycheck.cli.root import run; "
+         "sys.exit(run(sys.argv[1:]))", *args],
+        capture_output=True, text=True, env=env, check=True).stdout
+    assert fast == via_click
+    assert "audit" in fast
+
+
+def test_fast_help_imports_no_click():
+    code = ("import sys; from safetycheck.__main__ import main; main(['--help']); "
+            "print('click' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=subprocess_env(), check=True).stdout
+    assert out.strip().splitlines()[-1] == "False"

@@ -16,25 +16,8 @@ from safetycheck import __version__, i18n
 from safetycheck.cli.app import App
 from safetycheck.errors import EXIT_INTERRUPTED, EXIT_USAGE, SafetycheckError, UsageError
 
-# name -> (module, attribute, catalog key of the one-line help)
-COMMANDS: dict[str, tuple[str, str, str]] = {
-    "audit": ("safetycheck.cli.audit", "audit", "help.audit"),
-    "resume": ("safetycheck.cli.audit", "resume", "help.resume"),
-    "sessions": ("safetycheck.cli.sessions", "sessions", "help.sessions"),
-    "demo": ("safetycheck.cli.demo", "demo", "help.demo"),
-    "checks": ("safetycheck.cli.checks", "checks", "help.checks"),
-    "guide": ("safetycheck.cli.guide", "guide", "help.guide"),
-    "guides": ("safetycheck.cli.guides", "guides", "help.guides"),
-    "glossary": ("safetycheck.cli.glossary", "glossary", "help.glossary"),
-    "services": ("safetycheck.cli.services", "services", "help.services"),
-    "scan": ("safetycheck.cli.scan", "scan", "help.scan"),
-    "check": ("safetycheck.cli.check", "check", "help.check"),
-    "indicators": ("safetycheck.cli.indicators", "indicators", "help.indicators"),
-    "config": ("safetycheck.cli.config", "config", "help.config"),
-    "report": ("safetycheck.cli.report", "report", "help.report"),
-    "evidence": ("safetycheck.cli.evidence", "evidence", "help.evidence"),
-    "wipe": ("safetycheck.cli.wipe", "wipe", "help.wipe"),
-}
+from safetycheck.cli.commands import COMMANDS
+from safetycheck.cli.fasthelp import ROOT_OPTIONS
 
 
 class LazyGroup(click.Group):
@@ -45,20 +28,21 @@ class LazyGroup(click.Group):
         self.lazy = lazy
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return [name for name in self.lazy if self._available(name)]
-
-    def _available(self, name: str) -> bool:
-        from importlib.util import find_spec
-
-        return find_spec(self.lazy[name][0]) is not None
+        return list(self.lazy)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in self.lazy or not self._available(cmd_name):
+        if cmd_name not in self.lazy:
             return None
         from importlib import import_module
 
         module, attr, _ = self.lazy[cmd_name]
         return getattr(import_module(module), attr)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = i18n.t("opt.help")
+        return option
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, i18n.t(self.lazy[name][2])) for name in self.list_commands(ctx)]
@@ -100,17 +84,13 @@ def cli(ctx: click.Context, lang: str | None, plain: bool, offline: bool, no_inp
 
 
 def _translate_root_help() -> None:
-    """Fill in the translated help texts (cheap: the catalog is JSON)."""
+    """Fill in the translated help texts from the table the fast help uses too."""
     cli.help = i18n.t("help.root")
+    by_flag = {flag.strip(): key for flags, _, key in ROOT_OPTIONS for flag in flags.split(",")}
     for param in cli.params:
-        if isinstance(param, click.Option) and param.name in ("lang", "plain", "offline",
-                                                                "no_input", "no_clear"):
-            param.help = i18n.t(f"opt.{param.name}")
-        elif isinstance(param, click.Option) and param.name == "version":
-            param.help = i18n.t("opt.version")
-    for param in cli.params:
-        if param.name == "help":
-            param.help = i18n.t("opt.help")
+        for opt in getattr(param, "opts", []):
+            if opt in by_flag and isinstance(param, click.Option):
+                param.help = i18n.t(by_flag[opt])
 
 
 def _lang_from_argv(argv: list[str]) -> str | None:

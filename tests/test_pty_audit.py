@@ -1,0 +1,222 @@
+"""Drive the interactive audit through a real pseudo-terminal, as a person would."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import pexpect
+import pytest
+
+from conftest import PASSPHRASE, subprocess_env
+from safetycheck.catalog import load_catalog
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(sys.platform.startswith("win"), reason="needs a POSIX pty")]
+TIMEOUT = 30
+
+
+def spawn(home, tmp_path, *args):
+    pp = tmp_path / "pp"
+    pp.write_text(PASSPHRASE + "\n")
+    env = subprocess_env(home, SAFETYCHECK_PASSPHRASE_FILE=str(pp), SAFETYCHECK_NO_KEYRING="1",
+                         SAFETYCHECK_LANG="en", COLUMNS="100", LINES="40", NO_COLOR="1")
+    child = pexpect.spawn(sys.executable, ["-m", "safetycheck", *args], env=env,
+                          cwd=str(tmp_path), encoding="utf-8", timeout=TIMEOUT,
+                          dimensions=(40, 100))
+    return child
+
+
+def app_numbers(*names):
+    apps = [p.id for p in load_catalog().platforms.values() if p.kind != "device"]
+    return " ".join(str(apps.index(n) + 1) for n in names)
+
+
+def start_audit(child):
+    child.expect("Is it safe to continue now")
+    child.sendline("y")
+    child.expect("Label")
+    child.sendline("T-1")
+    child.expect("What worries you")
+    child.expect("numbers")
+    child.sendline("1")
+    child.expect("Which devices")
+    child.expect("numbers")
+    child.sendline("1")
+    child.expect("Which apps")
+    child.expect("numbers")
+    child.sendline(app_numbers("facebook", "google"))
+    for _ in range(7):  # the yes/no intake questions
+        child.expect(r"y = yes, n = no")
+        child.sendline("n")
+    child.expect("Province or district")
+    child.sendline("")
+
+
+def answer_until_end(child, first="n"):
+    """Answer every remaining question with ``first``; handle finding prompts; return count."""
+    count = 0
+    while True:
+        i = child.expect([r"Question (\d+) of (\d+)", "Show what you can do",
+                          "Choice:", r"Note \(optional", "Summary"])
+        if i == 0:
+            child.expect("> ")
+            child.sendline(first)
+            count += 1
+        elif i == 1:
+            child.sendline("n")
+        elif i == 2:
+            child.sendline("")
+        elif i == 3:
+            child.sendline("")
+        else:
+            return count
+
+
+def test_answer_three_pause_resume_finish(tmp_path):
+    home = tmp_path / "home"
+    child = spawn(home, tmp_path, "audit", "--no-clear")
+    start_audit(child)
+    child.expect(r"Question 1 of (\d+)")
+    total = int(child.match.group(1))
+    assert total >= 3
+    child.expect("> ")
+    child.sendline("h")  # how do I check?
+    child.expect("How do I check")
+    child.expect("> ")
+    child.sendline("n")
+    child.expect(r"Question 2 of")
+    child.expect("> ")
+    child.sendline("?")
+    child.expect(r"Question 3 of")
+    child.expect("> ")
+    child.sendline("b")  # back to question 2
+    child.expect(r"Question 2 of")
+    child.expect("Previous answer: Not sure")
+    child.expect("> ")
+    child.sendline("s")
+    child.expect(r"Question 3 of")
+    child.expect("> ")
+    # Find an answer that is "at risk" for question 3 by trying yes: the first check is
+    # password_not_known, where yes is at risk.
+    child.sendline("y")
+    idx = child.expect(["Show what you can do", r"Question 4 of"])
+    if idx == 0:
+        child.sendline("n")
+        child.expect("Choice:")
+        child.sendline("2")
+        child.expect(r"Note \(optional")
+        child.sendline("plan with caseworker first")
+        child.expect(r"Question 4 of")
+    child.expect("> ")
+    child.sendline("p")
+    child.expect("Paused")
+    child.expect('safetycheck resume "T-1"')
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+    child = spawn(home, tmp_path, "resume", "T-1", "--no-clear")
+    child.expect(r"Continuing .T-1. \(3 answers so far\)")
+    child.expect("Is it safe to continue now")
+    child.sendline("")
+    child.expect(r"Question 4 of")
+    child.expect("> ")
+    child.sendline("n")
+    answer_until_end(child, "n")
+    child.expect("Things to look at")
+    child.expect(pexpect.EOF)
+    out = child.before
+    child.close()
+    assert child.exitstatus == 0
+    assert "Deferred for safety" in out or idx == 1
+    assert "not proof of safety" in out
+
+
+def test_ctrl_c_saves_and_exits_130(tmp_path):
+    home = tmp_path / "home"
+    child = spawn(home, tmp_path, "audit", "--no-clear")
+    start_audit(child)
+    child.expect(r"Question 1 of")
+    child.expect("> ")
+    child.sendline("n")
+    child.expect(r"Question 2 of")
+    child.expect("> ")
+    child.sendintr()
+    child.expect('safetycheck resume "T-1"')
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130 or child.signalstatus is not None
+    assert child.exitstatus == 130
+
+    child = spawn(home, tmp_path, "sessions", "list")
+    child.expect(pexpect.EOF)
+    assert re.search(r"T-1\s.*Paused.*\b1\b", child.before)
+
+
+def test_ctrl_c_during_intake_keeps_what_was_entered(tmp_path):
+    home = tmp_path / "home"
+    child = spawn(home, tmp_path, "audit", "--no-clear")
+    child.expect("Is it safe to continue now")
+    child.sendline("y")
+    child.expect("Label")
+    child.sendline("T-2")
+    child.expect("What worries you")
+    child.expect("numbers")
+    child.sendline("1 3")
+    child.expect("Which devices")
+    child.expect("numbers")
+    child.sendintr()
+    child.sendintr()  # a second Ctrl-C exits at once, still 130
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+
+    child = spawn(home, tmp_path, "sessions", "show", "T-2", "--json")
+    child.expect(pexpect.EOF)
+    assert '"concerns"' in child.before and '"location"' in child.before
+
+
+def test_quick_exit_clears_screen_and_saves(tmp_path):
+    home = tmp_path / "home"
+    child = spawn(home, tmp_path, "audit")
+    start_audit(child)
+    child.expect(r"Question 1 of")
+    child.expect("> ")
+    child.sendline("y")
+    child.expect("Show what you can do")
+    child.sendline("q")
+    child.expect(pexpect.EOF)
+    out = child.before
+    child.close()
+    assert child.exitstatus == 0
+    assert "\x1b[2J" in out and "\x1b[3J" in out
+    tail = out.rsplit("\x1b[3J", 1)[-1]
+    assert "resume" not in tail and "T-1" not in tail  # nothing left on screen
+
+    child = spawn(home, tmp_path, "sessions", "list")
+    child.expect(pexpect.EOF)
+    assert "T-1" in child.before
+
+
+def test_not_safe_now_stops_and_stores_nothing(tmp_path):
+    home = tmp_path / "home"
+    child = spawn(home, tmp_path, "audit", "--no-clear")
+    child.expect("Is it safe to continue now")
+    child.sendline("n")
+    child.expect("Nothing was saved")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert not home.exists()
+
+
+def test_menu_in_a_terminal(tmp_path):
+    child = spawn(tmp_path / "home", tmp_path)
+    child.expect("Start an audit")
+    child.expect("Choose a number")
+    child.sendline("6")
+    child.expect("Usage")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
