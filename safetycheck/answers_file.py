@@ -126,7 +126,15 @@ def _intake_value(value: Any) -> Any:
 
 
 def read_answers_file(path: Path) -> AnswersFile:
-    """Read and parse ``path``; unreadable or huge files give a clear error."""
+    """Read and parse ``path`` (``-`` is standard input, so nothing sensitive need touch the
+    disk); unreadable or huge files give a clear error."""
+    if str(path) == "-":
+        import sys
+
+        text = sys.stdin.read(MAX_BYTES + 1)
+        if len(text) > MAX_BYTES:
+            raise UsageError("error.answers_file.too_big", file="-")
+        return parse_answers(text, "-")
     try:
         if path.stat().st_size > MAX_BYTES:
             raise UsageError("error.answers_file.too_big", file=str(path))

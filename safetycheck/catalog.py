@@ -112,8 +112,13 @@ def _text_problems(where: str, name: str, value: Any) -> Iterator[Problem]:
             yield Problem(where, f"{name}.{lang}", "catalog.problem.too_long",
                           str(MAX_LEN[name]))
     for lang in value:
-        if lang not in LANGS:
+        if not _one_of(lang, LANGS):
             yield Problem(where, f"{name}.{lang}", "catalog.problem.unknown_language", str(lang))
+
+
+def _one_of(value: Any, allowed: Iterable[str]) -> bool:
+    """``value in allowed`` that is safe for unhashable YAML values (lists, mappings)."""
+    return isinstance(value, str) and value in set(allowed)
 
 
 def check_problems(data: Any, where: str, expected_id: str | None,
@@ -127,7 +132,7 @@ def check_problems(data: Any, where: str, expected_id: str | None,
         if name not in data:
             out.append(Problem(where, name, "catalog.problem.missing"))
     for name in data:
-        if name not in REQUIRED and name not in OPTIONAL:
+        if not _one_of(name, (*REQUIRED, *OPTIONAL)):
             out.append(Problem(where, str(name), "catalog.problem.unknown_field"))
 
     cid = data.get("id")
@@ -138,14 +143,14 @@ def check_problems(data: Any, where: str, expected_id: str | None,
             out.append(Problem(where, "id", "catalog.problem.id_not_file_name", cid))
     if "area" in data:
         area = data["area"]
-        if area not in {a.value for a in Area}:
+        if not _one_of(area, (a.value for a in Area)):
             out.append(Problem(where, "area", "catalog.problem.bad_value", str(area)))
         elif expected_area is not None and area != expected_area:
             out.append(Problem(where, "area", "catalog.problem.area_not_folder", str(area)))
     for name, enum in (("severity", Severity), ("kind", Kind)):
-        if name in data and data[name] not in {e.value for e in enum}:
+        if name in data and not _one_of(data[name], (e.value for e in enum)):
             out.append(Problem(where, name, "catalog.problem.bad_value", str(data[name])))
-    if "probe" in data and data["probe"] not in PROBES:
+    if "probe" in data and not _one_of(data["probe"], PROBES):
         out.append(Problem(where, "probe", "catalog.problem.bad_value", str(data["probe"])))
     if data.get("kind") == "probe" and "probe" not in data:
         out.append(Problem(where, "probe", "catalog.problem.missing"))
@@ -156,7 +161,7 @@ def check_problems(data: Any, where: str, expected_id: str | None,
             out.append(Problem(where, "platforms", "catalog.problem.not_list"))
         elif plats != ["any"]:
             for p in plats:
-                if p not in platform_ids:
+                if not _one_of(p, platform_ids):
                     out.append(Problem(where, "platforms", "catalog.problem.bad_value", str(p)))
     for name in TEXT_FIELDS:
         if name in data:
@@ -173,9 +178,9 @@ def check_problems(data: Any, where: str, expected_id: str | None,
                 if key not in answers:
                     out.append(Problem(where, f"answers.{key}", "catalog.problem.missing"))
             for key, status in answers.items():
-                if key not in ANSWER_KEYS:
+                if not _one_of(key, ANSWER_KEYS):
                     out.append(Problem(where, f"answers.{key}", "catalog.problem.unknown_field"))
-                elif status not in (Status.OK, Status.AT_RISK, Status.UNKNOWN):
+                elif not _one_of(status, (Status.OK, Status.AT_RISK, Status.UNKNOWN)):
                     out.append(Problem(where, f"answers.{key}", "catalog.problem.bad_value",
                                        str(status)))
             if isinstance(answers, Mapping) and Status.AT_RISK not in answers.values():
@@ -187,7 +192,7 @@ def check_problems(data: Any, where: str, expected_id: str | None,
             out.append(Problem(where, "tfgbv_forms", "catalog.problem.not_list"))
         else:
             for f in forms:
-                if f not in TFGBV_FORMS:
+                if not _one_of(f, TFGBV_FORMS):
                     out.append(Problem(where, "tfgbv_forms", "catalog.problem.bad_value", str(f)))
     prio = data.get("priority_when")
     if "priority_when" in data:
@@ -196,7 +201,7 @@ def check_problems(data: Any, where: str, expected_id: str | None,
         else:
             allowed = priority_conditions(platform_ids)
             for c in prio:
-                if c not in allowed:
+                if not _one_of(c, allowed):
                     out.append(Problem(where, "priority_when", "catalog.problem.bad_value",
                                        str(c)))
     refs = data.get("references")

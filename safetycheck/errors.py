@@ -1,4 +1,4 @@
-"""One error hierarchy for safetycheck; the CLI maps each error to a translated message and exit code.
+"""One error hierarchy; the CLI maps each error to a translated message and an exit code.
 
 An error carries a message *key* into the UI catalog (``safetycheck/locales/messages.json``)
 and the parameters to fill in, never a pre-rendered English sentence, so the user always

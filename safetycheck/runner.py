@@ -7,6 +7,7 @@ areas the person is worried about come first; inside an area, checks whose
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,7 @@ from safetycheck.model import (
 )
 
 YES_NO = ("yes", "no", "not_sure")
+log = logging.getLogger(__name__)
 DEVICES = ("android", "iphone", "computer")
 
 
@@ -154,6 +156,7 @@ def record_answer(session: Session, item: Item, answer: AnswerKey | str) -> Answ
     )
     session.answers[item.key] = rec
     session.log("answered", item.key)
+    log.debug("recorded an answer for %s", item.key)
     return rec
 
 

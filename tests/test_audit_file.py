@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import tree_snapshot
+
 from safetycheck.storage.vault import open_vault
 
 GOOD = """\

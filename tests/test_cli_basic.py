@@ -6,11 +6,11 @@ import subprocess
 import sys
 
 import pytest
+from conftest import subprocess_env, tree_snapshot
 
-from conftest import run_cli, subprocess_env, tree_snapshot
 from safetycheck import __version__
-from safetycheck.storage.vault import open_vault
 from safetycheck.model import Session
+from safetycheck.storage.vault import open_vault
 
 HEAVY = ("rich", "requests", "yaml", "cryptography", "keyring", "PIL", "jinja2")
 
@@ -131,7 +131,6 @@ def test_wipe_removes_everything(home, cli):
 
 def test_wipe_removes_keyring_entries(home, cli, monkeypatch):
     import keyring
-
     from keyring_backends import MemoryKeyring
 
     kr = MemoryKeyring()

@@ -11,7 +11,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, subprocess_env
 
 pytestmark = pytest.mark.slow
@@ -43,8 +42,9 @@ def test_installed_wheel_lists_checks_from_outside_the_checkout(wheel, tmp_path)
     py = bindir / "python"
     # Dependencies come from this environment (no network): expose its site-packages after
     # the new environment's own, then install only the wheel.
-    site = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    code = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    site = subprocess.run([str(py), "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip()
     (Path(site) / "_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)],
                    check=True, capture_output=True)

@@ -7,8 +7,8 @@ import sys
 
 import pexpect
 import pytest
-
 from conftest import PASSPHRASE, subprocess_env
+
 from safetycheck.catalog import load_catalog
 
 pytestmark = [pytest.mark.slow,

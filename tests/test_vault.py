@@ -9,8 +9,8 @@ import stat
 import keyring
 import pytest
 from keyring.backends import fail
-
 from keyring_backends import MemoryKeyring, PlaintextKeyring
+
 from safetycheck.errors import (
     CorruptSessionError,
     InsecureKeyringError,

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from safetycheck import i18n
-from safetycheck.errors import NoInputError, SafetycheckError, UsageError
+from safetycheck.errors import NoInputError, UsageError
 
 
 class App:

@@ -19,6 +19,7 @@ ROOT_OPTIONS: tuple[tuple[str, str, str], ...] = (
     ("--offline", "", "opt.offline"),
     ("--no-input", "", "opt.no_input"),
     ("--no-clear", "", "opt.no_clear"),
+    ("-v, --verbose", "", "opt.verbose"),
     ("--version", "", "opt.version"),
     ("-h, --help", "", "opt.help"),
 )

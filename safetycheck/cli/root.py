@@ -14,10 +14,9 @@ import click
 
 from safetycheck import __version__, i18n
 from safetycheck.cli.app import App
-from safetycheck.errors import EXIT_INTERRUPTED, EXIT_USAGE, SafetycheckError, UsageError
-
 from safetycheck.cli.commands import COMMANDS
 from safetycheck.cli.fasthelp import ROOT_OPTIONS
+from safetycheck.errors import EXIT_INTERRUPTED, EXIT_USAGE, SafetycheckError, UsageError
 
 
 class LazyGroup(click.Group):
@@ -71,16 +70,28 @@ def _set_lang(ctx: click.Context, _param: click.Parameter, value: str | None) ->
 @click.option("--offline", is_flag=True, help="--offline")
 @click.option("--no-input", "no_input", is_flag=True, help="--no-input")
 @click.option("--no-clear", "no_clear", is_flag=True, help="--no-clear")
+@click.option("-v", "--verbose", count=True, help="--verbose")
 @click.version_option(__version__, "--version", prog_name="safetycheck")
 @click.pass_context
 def cli(ctx: click.Context, lang: str | None, plain: bool, offline: bool, no_input: bool,
-        no_clear: bool) -> None:
+        no_clear: bool, verbose: int) -> None:
+    if verbose:
+        setup_logging(verbose)
     app = App(lang=lang, plain=plain, offline=offline, no_input=no_input, no_clear=no_clear)
     ctx.obj = app
     if ctx.invoked_subcommand is None:
         from safetycheck.cli.menu import run_menu
 
         run_menu(ctx, app)
+
+
+def setup_logging(verbosity: int) -> None:
+    """Log to stderr: -v for INFO, -vv for DEBUG. Log records never carry answers, notes,
+    passwords, e-mail addresses or keys: only ids, counts and what was done."""
+    import logging
+
+    logging.basicConfig(level=logging.DEBUG if verbosity > 1 else logging.INFO,
+                        format="safetycheck: %(levelname)s %(name)s: %(message)s")
 
 
 def _translate_root_help() -> None:

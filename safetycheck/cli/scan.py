@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import click
+
 from safetycheck import i18n
 from safetycheck.cli.root import LazyGroup
-
-import click
 
 SCANS = {
     "android": ("safetycheck.cli.scan_android", "android", "help.scan.android"),

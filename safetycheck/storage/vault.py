@@ -20,6 +20,7 @@ when the main file is missing, so every save that returned survives.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets
 from collections.abc import Iterator
@@ -42,6 +43,7 @@ MAGIC = b"SCV1"
 NONCE_LEN = 12
 _CHECK_PLAINTEXT = b"safetycheck-vault-key-check"
 _ID_OK = set("0123456789abcdef")
+log = logging.getLogger(__name__)
 
 
 def _valid_id(value: str) -> bool:
@@ -153,6 +155,7 @@ class Vault:
             os.replace(target, target.with_name(target.name + ".bak"))
         os.replace(tmp, target)
         paths._fsync_dir(target.parent)
+        log.debug("saved session %s (%d bytes encrypted)", session.id, len(sealed))
 
     def _readable(self, file: Path, session_id: str) -> bool:
         try:
@@ -172,6 +175,7 @@ class Vault:
         """Load a session; falls back to ``.bak`` only if the main file is missing."""
         target = self._file(session_id)
         bak = target.with_name(target.name + ".bak")
+        log.debug("loading session %s", session_id)
         if target.exists():
             return self._decode(target, session_id)
         if bak.exists():  # a save was interrupted between its two renames
@@ -356,7 +360,9 @@ def open_vault(app: Any = None, root: Path | None = None, create: bool = True) -
         key = keys.derive_key(passphrase, keys.b64d(kdf["salt"]), kdf["n"], kdf["r"], kdf["p"])
         del passphrase
     if not _verify(key, meta):
+        log.info("vault key check failed (mode %s)", meta["mode"])
         raise WrongPassphraseError()
+    log.info("vault opened (mode %s)", meta["mode"])
     return Vault(root, key)
 
 

@@ -211,7 +211,8 @@ def ask_item(app: Any, catalog: Catalog, items: list[Item], index: int,
     app.console.print()
     app.console.print(f"[dim]{esc(_progress(app, items, index))}[/dim]")
     if item.platform:
-        app.console.print(f"[bold cyan]{esc(_platform_name(app, catalog, item.platform))}[/bold cyan]")
+        name = esc(_platform_name(app, catalog, item.platform))
+        app.console.print(f"[bold cyan]{name}[/bold cyan]")
     app.console.print(f"[bold]{esc(app.pick(check.question))}[/bold]")
     previous = session.answers.get(item.key)
     if previous:
