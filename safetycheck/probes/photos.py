@@ -823,8 +823,14 @@ class ScanResult:
 def scan(paths: Iterable[str | os.PathLike[str]], exclude: Iterable[Path] = (),
          progress: Callable[[int], None] | None = None) -> ScanResult:
     """Check every photo under ``paths``; a file that cannot be read is listed, not fatal."""
+    return scan_candidates(iter_candidates(paths, exclude), progress)
+
+
+def scan_candidates(candidates: Iterable[tuple[Path, bool]],
+                    progress: Callable[[int], None] | None = None) -> ScanResult:
+    """Check the files from ``iter_candidates`` (collected first to size a progress bar)."""
     result = ScanResult()
-    for path, explicit in iter_candidates(paths, exclude):
+    for path, explicit in candidates:
         if not explicit and not looks_like_photo(path):
             result.other_files += 1
             continue
@@ -909,7 +915,9 @@ def strip_jpeg(data: bytes, orientation: int | None = None) -> bytes:
                 if j < 0 or j + 1 >= n:
                     raise StripError()
                 nxt = data[j + 1]
-                if nxt == 0x00 or 0xD0 <= nxt <= 0xD7 or nxt == 0xFF:
+                # Stuffed 0x00, restart markers, fill bytes, and (in damaged files)
+                # reserved codes below 0xC0 are part of the scan data: copy them as they are.
+                if nxt < 0xC0 or 0xD0 <= nxt <= 0xD7 or nxt == 0xFF:
                     pos = j + 1
                     continue
                 break
