@@ -240,8 +240,9 @@ def build_bundle(session: Session, store: Any, catalog: Catalog, lang: str, *,
                             f"{EXPORT_COMMAND} (report, html)", "report", tool))
     files.append(BundleFile("report/report.json", render_json(report).encode("utf-8"), now,
                             f"{EXPORT_COMMAND} (report, json)", "report", tool))
-    files.append(BundleFile("custody.log", _custody_log(session, now, bundle_name or f"session {session.id}"),
-                            now, f"{EXPORT_COMMAND} (session custody log)", "custody", tool))
+    custody = _custody_log(session, now, bundle_name or f"session {session.id}")
+    files.append(BundleFile("custody.log", custody, now,
+                            f"{EXPORT_COMMAND} (session custody log)", "custody", tool))
     files.insert(0, BundleFile("README.txt", _readme(session, now), now, EXPORT_COMMAND,
                                "readme", tool))
     entries = tuple(f.entry() for f in files)

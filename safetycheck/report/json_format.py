@@ -55,7 +55,7 @@ def report_dict(r: Report) -> dict[str, Any]:
                       for row in r.intake.rows],
         },
         "summary": {"at_risk": dict(r.summary.at_risk), "unknown": r.summary.unknown,
-                    "total_at_risk": r.summary.total},
+                    "total_at_risk": r.summary.total, "text": r.summary.text},
         "findings": findings,
         "device_scan": {
             **_state(d.state),

@@ -26,8 +26,15 @@ _INLINE_RE = re.compile(r"([\\`*\[\]<>|~&#])")
 _UNDERSCORE_RE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
 # Block markers only count at the start of a line and (except ">") before a space: "1.jpg" and
 # "-foo" stay as they are, "1. x", "- x", "---" and ">x" are escaped.
-_LINE_START_RE = re.compile(r"^(\s*)(>|[+=-](?=[\s=-]|$)|\d+[.)](?=\s|$))")
+_LINE_START_RE = re.compile(r"^(\s*)(>|[+=-](?=[\s=-]|$)|\d+(?=[.)](?:\s|$)))")
 _CODE_OK = re.compile(r"^[A-Za-z0-9_. -]+$")
+
+
+def _escape_marker(m: re.Match[str]) -> str:
+    marker = m.group(2)
+    if marker[0].isdigit():  # "1. x": escape the punctuation, a backslash before "1" shows
+        return m.group(1) + marker + "\\"
+    return m.group(1) + "\\" + marker
 
 
 def md(value: object, keep_newlines: bool = False) -> str:
@@ -37,7 +44,7 @@ def md(value: object, keep_newlines: bool = False) -> str:
     for line in text.split("\n"):
         line = _INLINE_RE.sub(r"\\\1", line)
         line = _UNDERSCORE_RE.sub(r"\\_", line)
-        line = _LINE_START_RE.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
+        line = _LINE_START_RE.sub(_escape_marker, line)
         lines.append(line)
     return "\n".join(lines)
 
@@ -47,7 +54,7 @@ def _code(text: str) -> str:
 
 
 def _kv(f: Field) -> str:
-    return f"- **{f.label}:** {md(f.value)}"
+    return f"- **{md(f.label)}:** {md(f.value)}"
 
 
 def _state_line(r: Report, state: SectionState) -> str:
@@ -108,7 +115,7 @@ def render_markdown(r: Report) -> str:
 
     out += [f"## 1. {t('report.section.intake')}", ""]
     if r.intake.rows:
-        out += [f"- **{row.label}:** {md(row.text)}" for row in r.intake.rows]
+        out += [f"- **{md(row.label)}:** {md(row.text)}" for row in r.intake.rows]
     else:
         out.append(f"_{t('report.intake.empty')}_")
     out.append("")

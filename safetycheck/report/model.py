@@ -391,9 +391,9 @@ class _Texts:
 
     def maybe(self, value: Any) -> str:
         """A message key from another part of safetycheck, translated; else cleaned text."""
-        if isinstance(value, str) and value in self.catalog:
-            return i18n.t(value, self.lang)
-        return clean(value)
+        if isinstance(value, str):
+            return i18n.t(value, self.lang) if value in self.catalog else clean(value)
+        return self.value(value)
 
     def label(self, prefix: str, value: str) -> str:
         key = f"{prefix}.{value}"
