@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -81,7 +82,7 @@ def _from_stdin(labels: Sequence[str]) -> Iterator[tuple[str, tuple[str, str]]]:
     """(label, hash parts) for each non-empty stdin line; lines are dropped once hashed."""
     from safetycheck.probes.passwords import hash_password
 
-    stream = click.get_text_stream("stdin")
+    stream = sys.stdin
     lines = [line.rstrip("\r\n") for line in stream]
     lines = [line for line in lines if line]
     if labels and len(labels) != len(lines):
@@ -202,8 +203,6 @@ def password(app: App, forbidden: tuple[str, ...], from_stdin: bool, labels: tup
 # -- e-mail addresses ---------------------------------------------------------------------
 def _api_key(app: App, from_stdin: bool) -> str:
     """--api-key-stdin, then SAFETYCHECK_HIBP_API_KEY, then the keyring, then a hidden prompt."""
-    import sys
-
     from safetycheck.probes.breaches import ENV_KEY, KEYRING_NAME, valid_api_key
 
     key = ""
@@ -215,7 +214,7 @@ def _api_key(app: App, from_stdin: bool) -> str:
         if tty:
             key = app.prompt_secret("check.email.key_prompt")
         else:
-            key = click.get_text_stream("stdin").readline()
+            key = sys.stdin.readline()
     if not key:
         key = os.environ.get(ENV_KEY, "")
     if not key.strip():

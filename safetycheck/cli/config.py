@@ -11,6 +11,8 @@ Exit codes: 0 done; 2 no secure keyring, unknown service, empty or malformed key
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from safetycheck import i18n
@@ -59,7 +61,7 @@ def set_key(app: App, service: str, from_stdin: bool) -> int:
     if app.offline:
         raise OfflineError("config.key.offline")
     if from_stdin:
-        key = click.get_text_stream("stdin").readline().strip()
+        key = sys.stdin.readline().strip()
     else:
         app.require_interactive()
         key = app.prompt_secret("config.key.prompt").strip()

@@ -215,7 +215,6 @@ def new_session() -> Any:
 
     session = requests.Session()
     session.headers["User-Agent"] = USER_AGENT
-    session.max_redirects = 0
     return session
 
 
