@@ -73,11 +73,18 @@ def signals() -> dict[str, Any]:
 
 
 def installer_name(installer: str | None) -> str:
-    """A readable name for an installer id ("Google Play"), or the id itself."""
+    """The store's name for a store installer id ("Google Play"), else ""."""
+    return str(signals()["stores"].get(installer, "")) if installer else ""
+
+
+def installer_kind(installer: str | None) -> str:
+    """"store", "package_installer" (an APK file), "adb", "other" or "none"."""
     if not installer:
-        return ""
+        return "none"
     sig = signals()
-    return sig["stores"].get(installer) or sig["installers"].get(installer) or installer
+    if installer in sig["stores"]:
+        return "store"
+    return str(sig["installers"].get(installer, "other"))
 
 
 @dataclass
@@ -118,6 +125,7 @@ class _Grader:
         app = self.state.apps.get(pkg) or AppState(package=pkg)
         detail = {"package": pkg, "label": self.labels.get(pkg, ""),
                   "installer": app.installer or "", "installer_name": installer_name(app.installer),
+                  "installer_kind": installer_kind(app.installer),
                   "first_install": app.first_install or "", "system": app.system,
                   "reason": reason, **extra}
         flagged = self._apps.setdefault(pkg, {
@@ -177,10 +185,8 @@ class _Grader:
                 continue
             if app.installer is None:
                 reason = "installer_none"
-            elif app.installer in signals()["installers"]:
-                reason = "installer_package_installer"
             else:
-                reason = "installer_other"
+                reason = f"installer_{installer_kind(app.installer)}"
             self.add("android_apps_from_store", self.app_detail(pkg, reason))
 
     def unknown_sources(self) -> None:
