@@ -177,8 +177,8 @@ def test_caseworker_option_overrides_session():
 
 def test_answers_show_the_answer_given():
     view = next(f for f in _build(fx.session()).findings if f.platform == "google")
-    assert (view.answer, view.answer_label, view.status_label) == ("not_sure", "Not sure",
-                                                                   "Not sure")
+    assert (view.answer, view.answer_label, view.status_label) == (
+        "not_sure", "Not sure", "Not sure whether it is met")
 
 
 def test_report_holds_labels_and_counts_not_passwords():

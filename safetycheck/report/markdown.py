@@ -124,6 +124,8 @@ def render_markdown(r: Report) -> str:
     out += [t("report.intake.answered", answered=r.intake.answered), ""]
 
     out += [f"## 2. {t('report.section.findings')}", "", f"**{md(r.summary.text)}**", ""]
+    if r.areas:
+        out += [f"_{t('report.findings.how_to_read')}_", ""]
     for area in r.areas:
         out += [f"### {area.label} ({area.count})", ""]
         for group in area.groups:
