@@ -227,3 +227,29 @@ def test_dynamic_report_keys_exist(prefix, values):
     catalog = i18n.load_catalog()
     for v in values:
         assert f"{prefix}.{v}" in catalog, f"{prefix}.{v}"
+
+
+def test_unknown_province_still_lists_national_services():
+    def services_for(pid):
+        if pid is not None:
+            raise ValueError("unknown province")
+        return fx.SERVICES[:2]
+
+    session = fx.session()
+    session.province = "atlantis"
+    report = _build(session, sources=Sources(services_for, None, None))
+    assert report.referrals.state.status == "checked"
+    assert [s.id for s in report.referrals.services] == ["police", "dv_hotline"]
+    assert report.referrals.note.startswith("This province is not in the directory")
+
+
+def test_with_the_installed_directory_and_glossary():
+    pytest.importorskip("safetycheck.services")
+    pytest.importorskip("safetycheck.glossary")
+    report = build_report(fx.session(), fx.catalog(), "mn")
+    assert report.cover.province == "Дархан-Уул"
+    assert report.referrals.state.status == "checked"
+    phones = " ".join(s.phone for s in report.referrals.services)
+    assert "102" in phones and "107" in phones
+    assert report.glossary.state.status == "checked" and report.glossary.terms
+    assert all(t.definition for t in report.glossary.terms)

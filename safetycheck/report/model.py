@@ -9,6 +9,7 @@ run, or whose data module is not installed, is ``not_checked`` — never an erro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -746,12 +747,20 @@ def _referrals(tx: _Texts, session: Session, province: str, sources: Sources) ->
         state = SectionState("not_checked", tx("report.status.not_checked"),
                              tx("report.referrals.unavailable"))
         return Referrals(state, province, "", ())
+    note = "" if session.province else tx("report.referrals.no_province")
     try:
         found = list(sources.services_for(session.province))
     except Exception:  # noqa: BLE001 - a broken directory must not stop the report
-        state = SectionState("failed", tx("report.status.failed"),
-                             tx("report.referrals.unavailable"))
-        return Referrals(state, province, "", ())
+        # An id the directory no longer knows: national services are still worth listing.
+        try:
+            found = list(sources.services_for(None)) if session.province else None
+        except Exception:  # noqa: BLE001
+            found = None
+        if found is None:
+            state = SectionState("failed", tx("report.status.failed"),
+                                 tx("report.referrals.unavailable"))
+            return Referrals(state, province, "", ())
+        note = tx("report.referrals.unknown_province")
     services = []
     for s in found[:LIST_MAX]:
         g = lambda name, limit=1000, s=s: _text_of(tx, getattr(s, name, None), limit)  # noqa: E731
@@ -761,12 +770,12 @@ def _referrals(tx: _Texts, session: Session, province: str, sources: Sources) ->
             area=g("area", 200), source=g("source", 500), checked=g("checked", 40),
             verified=bool(getattr(s, "verified", False)), note=g("note"),
         ))
-    note = "" if session.province else tx("report.referrals.no_province")
     return Referrals(SectionState("checked", tx("report.status.checked")), province, note,
                      tuple(services))
 
 
-def _term_words(tx: _Texts, term: Any) -> list[str]:
+def _term_patterns(tx: _Texts, term: Any) -> list[re.Pattern[str]]:
+    """Whole-word patterns for a term and its variants ("app" must not match "happen")."""
     words = [i18n.pick(getattr(term, "term", None), tx.lang)]
     variants = getattr(term, "variants", None) or ()
     if isinstance(variants, Mapping):
@@ -774,7 +783,17 @@ def _term_words(tx: _Texts, term: Any) -> list[str]:
     if isinstance(variants, str):
         variants = [variants]
     words.extend(v for v in variants if isinstance(v, str))
-    return [w.casefold() for w in words if w and len(w) >= 2]
+    out = []
+    for phrase in words:
+        parts = phrase.casefold().split() if isinstance(phrase, str) else []
+        if not parts or len(" ".join(parts)) < 2:
+            continue
+        if tx.lang == "mn" and len(parts[-1]) > 4 and parts[-1].endswith("х"):
+            parts[-1] = parts[-1][:-1]  # a verb ("мөрдөж мөшгөх"): match its other forms too
+        body = r"\s+".join(re.escape(p) for p in parts)
+        tail = r"\w*" if tx.lang == "mn" else r"(?:s|es|'s)?(?!\w)"  # Mongolian case endings
+        out.append(re.compile(r"(?<!\w)" + body + tail))
+    return out
 
 
 def _glossary(tx: _Texts, sources: Sources, corpus: str) -> Glossary:
@@ -789,7 +808,7 @@ def _glossary(tx: _Texts, sources: Sources, corpus: str) -> Glossary:
     text = corpus.casefold()
     used = []
     for term in terms:
-        if any(w in text for w in _term_words(tx, term)):
+        if any(p.search(text) for p in _term_patterns(tx, term)):
             used.append(TermView(clean(getattr(term, "id", ""), 100),
                                  _text_of(tx, getattr(term, "term", "")),
                                  _text_of(tx, getattr(term, "definition", ""), 2000)))
@@ -825,7 +844,7 @@ def build_report(session: Session, catalog: Catalog, lang: str, include_location
     limitations = tuple(tx(k) for k in LIMITATION_KEYS)
     steps = _next_steps(tx, views)
     general = tuple(tx(k) for k in GENERAL_STEP_KEYS)
-    corpus = "\n".join([*(v.title for v in views), *limitations, *general,
+    corpus = "\n".join([*{v.title for v in views}, *limitations, *general,
                         *(tx(f"report.area.{a.value}") for a in Area)])
     glossary = _glossary(tx, sources, corpus)
     states = {"device_scan": device.state, "photos": photos.state, "passwords": passwords.state,
