@@ -837,10 +837,8 @@ def scan_candidates(candidates: Iterable[tuple[Path, bool]],
         try:
             meta = read_metadata(path)
         except PhotoError as exc:
-            if explicit or exc.key != "photo.unreadable.not_photo":
-                result.unreadable.append(Unreadable(str(path), exc.key))
-            else:
-                result.other_files += 1
+            # Named on the command line or called *.jpg etc.: a photo we could not read.
+            result.unreadable.append(Unreadable(str(path), exc.key))
         else:
             if meta.gps_damaged:
                 result.unreadable.append(Unreadable(str(path), "photo.unreadable.gps_damaged"))

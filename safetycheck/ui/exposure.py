@@ -80,7 +80,7 @@ def show_photo_scan(app: Any, result: Any, show_location: bool) -> None:
         table = Table(box=box_style(app.plain))
         for col in ("file", "time", "camera", "location"):
             table.add_column(app.t(f"photos.col.{col}"), overflow="fold",
-                             ratio=3 if col == "file" else None)
+                             no_wrap=col == "location")
         for item in located:
             meta = item.meta
             camera = " ".join(p for p in (meta.make, meta.model) if p)
