@@ -84,7 +84,7 @@ def report_dict(r: Report) -> dict[str, Any]:
         },
         "breaches": {
             **_state(r.breaches.state),
-            "items": [{"breach": b.breach, "date": b.date or None,
+            "items": [{"account": b.account or None, "breach": b.breach, "date": b.date or None,
                        "data_classes": list(b.data_classes)} for b in r.breaches.items],
         },
         "unresolved": [{"finding_id": s.finding_id, "check_id": s.check_id, "title": s.title,

@@ -206,7 +206,8 @@ def render_markdown(r: Report) -> str:
         if b.items:
             for i in b.items:
                 classes = ", ".join(md(c) for c in i.data_classes) or "—"
-                out.append(f"- **{md(i.breach)}** ({md(i.date) or '—'}): {classes}")
+                who = f"{md(i.account)} — " if i.account else ""
+                out.append(f"- {who}**{md(i.breach)}** ({md(i.date) or '—'}): {classes}")
         else:
             out.append(t("report.breaches.none"))
         out.append("")

@@ -31,6 +31,8 @@ PHOTO_CHECK = "photos_no_location"
 # not end up in a document that may be shown to others).
 LOCATION_KEYS = frozenset({"lat", "lon", "lng", "latitude", "longitude", "gps", "coordinates",
                            "location", "geo", "altitude", "alt"})
+# Internal ids a reader has no use for (they stay in the JSON detail).
+HIDDEN_DETAIL_KEYS = frozenset({"probe_run", "account_id"})
 TIME_KEYS = frozenset({"time", "first_install", "at", "collected_at", "installed_at"})
 SECTION_IDS = ("device_scan", "photos", "passwords", "breaches", "referrals", "glossary")
 
@@ -230,6 +232,7 @@ class Passwords:
 
 @dataclass(frozen=True)
 class BreachView:
+    account: str  # as the probe stored it: masked (a***@example.com), never sent anywhere
     breach: str
     date: str
     data_classes: tuple[str, ...]
@@ -571,13 +574,39 @@ def _source_label(tx: _Texts, source: str) -> str:
     return tx("report.source.other", name=clean(source, 64))
 
 
+_MATCH_RE = re.compile(r"^(stalkerware|watchware)_(\w+)$")
+
+
+def reason_text(tx: _Texts, code: Any) -> str:
+    """A probe's reason code ("device_admin", "stalkerware_package") in words."""
+    if not isinstance(code, str):
+        return tx.value(code)
+    key = f"report.reason.{code}"
+    if key in tx.catalog:
+        return tx(key)
+    m = _MATCH_RE.match(code)
+    if m and f"report.reason.how.{m.group(2)}" in tx.catalog:
+        return f"{tx(f'report.reason.{m.group(1)}')} ({tx(f'report.reason.how.{m.group(2)}')})"
+    if code.startswith("installer_"):
+        return tx("report.reason.installer_other")
+    return tx.maybe(code)
+
+
 def _details(tx: _Texts, detail: Mapping[str, Any], include_locations: bool) -> tuple[Field, ...]:
     out = []
     for k, v in list(detail.items())[:50]:
         key = clean(k, 64)
         if not include_locations and key.lower() in LOCATION_KEYS:
             continue
-        value = when(v) if key in TIME_KEYS and isinstance(v, str) else tx.value(v)
+        if key in HIDDEN_DETAIL_KEYS:
+            continue
+        if key in ("reason", "reasons"):
+            items = v if isinstance(v, list | tuple) else [v]
+            value = ", ".join(reason_text(tx, r) for r in list(items)[:50]) or "—"
+        elif key in TIME_KEYS and isinstance(v, str):
+            value = when(v)
+        else:
+            value = tx.value(v)
         out.append(Field(key, tx.label("report.detail", key), value))
     return tuple(out)
 
@@ -657,7 +686,7 @@ def _device(tx: _Texts, session: Session) -> DeviceScan:
             package=clean(a.get("package", ""), 200), label=clean(a.get("label", ""), 200),
             installer=clean(a.get("installer") or "", 200),
             first_install=when(a.get("first_install") or ""),
-            reasons=tuple(tx.maybe(r) for r in _as_list(a.get("reasons"))),
+            reasons=tuple(reason_text(tx, r) for r in _as_list(a.get("reasons"))),
         ))
     settings = []
     for s in _as_list(data.get("settings_flagged")):
@@ -682,7 +711,13 @@ def _photos(tx: _Texts, session: Session, include_locations: bool) -> Photos:
                                clean(p.get("model") or "", 200), lat, lon))
     unreadable = []
     for u in _as_list(data.get("unreadable")):
-        unreadable.append(clean(_as_map(u).get("file", "") if isinstance(u, Mapping) else u, 300))
+        if isinstance(u, Mapping):
+            text = clean(u.get("file", ""), 300)
+            if u.get("reason"):
+                text += f" ({tx.maybe(u.get('reason'))})"
+            unreadable.append(text)
+        else:
+            unreadable.append(clean(u, 300))
     scanned = _int(data.get("files_scanned")) or 0
     return Photos(_state(tx, run), scanned, tuple(found), tuple(unreadable))
 
@@ -709,7 +744,8 @@ def _breaches(tx: _Texts, session: Session, views: Sequence[FindingView]) -> Bre
         if not v.detail.get("breach"):
             continue
         classes = tuple(tx.maybe(c) for c in _as_list(v.detail.get("data_classes")))
-        items.append(BreachView(clean(v.detail.get("breach"), 200),
+        items.append(BreachView(clean(v.detail.get("account") or "", 200),
+                                clean(v.detail.get("breach"), 200),
                                 clean(v.detail.get("date", ""), 40), classes))
     return Breaches(_state(tx, run, ran_without_run=bool(mine)), tuple(items))
 
