@@ -117,8 +117,9 @@ def test_ambiguous_label_asks_for_the_id(work, cli):
     save(Session(id="aaaaaaaaaaaa", label="same"), Session(id="bbbbbbbbbbbb", label="Same"))
     result = cli(["report", "same", "--lang", "en"])
     assert result.exit_code == 2
-    assert "aaaaaaaaaaaa" in result.stderr and "bbbbbbbbbbbb" in result.stderr
+    assert "Several audits match “same”" in result.stderr
     assert "Traceback" not in result.output
+    assert cli(["report", "aaaaaaaaaaaa", "-o", "-", "--lang", "en"]).exit_code == 0
 
 
 def test_no_saved_session_is_a_clear_error(work, cli):

@@ -18,39 +18,21 @@ from safetycheck.cli.app import App, lang_option, pass_app
 
 
 def find_session(app: App, ident: str | None) -> Any:
-    """A session by id, label or unique id prefix; without ``ident``, the latest updated."""
+    """A session by id, label or id prefix; without ``ident``, the most recently updated.
+
+    Checks first that a vault exists, so asking for a report never creates one.
+    """
     from safetycheck.errors import SessionNotFoundError, UsageError
-    from safetycheck.storage.vault import Damaged, vault_exists
+    from safetycheck.storage.vault import vault_exists
 
     if not vault_exists():
         raise UsageError("report.error.no_sessions")
-    vault = app.vault()
-    if ident:
-        key = ident.strip()
-        if key and all(c in "0123456789abcdef" for c in key.lower()) and 8 <= len(key) <= 64:
-            try:
-                return vault.load(key.lower())
-            except SessionNotFoundError:
-                pass
-        by_label, by_prefix = [], []
-        for s in vault.scan():
-            if isinstance(s, Damaged):
-                continue
-            if s.label and s.label.casefold() == key.casefold():
-                by_label.append(s)
-            elif len(key) >= 4 and s.id.startswith(key.lower()):
-                by_prefix.append(s)
-        found = by_label or by_prefix
-        if len(found) == 1:
-            return found[0]
-        if found:
-            raise UsageError("report.error.ambiguous", session=key,
-                             ids=", ".join(s.id for s in found[:10]))
-        raise SessionNotFoundError(session=key)
-    sessions = [s for s in vault.scan() if not isinstance(s, Damaged)]
-    if not sessions:
-        raise UsageError("report.error.no_sessions")
-    return max(sessions, key=lambda s: (s.updated_at, s.id))
+    try:
+        return app.vault().find(ident or None)
+    except SessionNotFoundError as exc:
+        if not ident and exc.key == SessionNotFoundError.key:
+            raise UsageError("report.error.no_sessions") from None
+        raise
 
 
 def output_path(output: str | None, default_name: str) -> Path | None:
