@@ -189,7 +189,7 @@ def _index() -> list[tuple[Province, set[str], set[str]]]:
     rows = []
     for p in provinces:
         names = [*p.name.values(), *(re.sub(r"\(.*?\)", "", n) for n in p.name.values())]
-        exact = {_key(p.id), *(_key(n) for n in names), *(_key(a) for a in aliases[p.id])}
+        exact = {_key(n) for n in names} | {_key(a) for a in aliases[p.id]}
         bare = {_key(_bare(n)) for n in p.name.values()} | exact
         rows.append((p, exact, bare))
     return rows
@@ -198,17 +198,23 @@ def _index() -> list[tuple[Province, set[str], set[str]]]:
 def find_province(text: str) -> Province:
     """The province named by ``text``: an id, a Mongolian or English name, or an alias.
 
-    Matching ignores case, hyphens, spaces and diacritics. "Сүхбаатар" alone names both an
-    aimag and a district, so it raises ``error.ambiguous_province``; an unknown name raises
+    Matching ignores case, hyphens, spaces and diacritics, and forgives Ө/Ү typed as О/У and
+    Latin look-alike letters. A bare name shared by two places ("Сүхбаатар", "Sukhbaatar":
+    an aimag and a district) raises ``error.ambiguous_province``; an unknown name raises
     ``error.unknown_province`` with the closest name, if any, and how to see the list.
     """
-    key = _key(text or "")
+    text = text or ""
+    provinces = _provinces()[0]
+    for p in provinces:
+        if text.strip() == p.id:
+            return p
+    key = _key(text)
     rows = _index()
     for keyfn in (lambda k: k, _loose):
         wanted = keyfn(key)
         if not wanted:
             break
-        for column in (1, 2):  # exact names first, then names without "аймаг"/"дүүрэг"
+        for column in (1, 2):  # full names first, then names without "аймаг"/"дүүрэг"
             hits = [row[0] for row in rows if wanted in {keyfn(k) for k in row[column]}]
             if len(hits) == 1:
                 return hits[0]
@@ -216,6 +222,9 @@ def find_province(text: str) -> Province:
                 options = "; ".join(f"{p.name.get('mn')} / {p.name.get('en')} ({p.id})"
                                     for p in hits)
                 raise UsageError("error.ambiguous_province", name=text, options=options)
+        for p in provinces:  # an id typed in another case or with hyphens: UB-Bayangol
+            if wanted and wanted == keyfn(_key(p.id)):
+                return p
     names = {k: p for p, exact, _ in rows for k in exact}
     close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.75)
     suggestion = ""
