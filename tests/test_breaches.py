@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import sys
+from pathlib import Path
 
 import pytest
 from conftest import run_cli
@@ -416,3 +419,26 @@ def test_delete_key(memory_keyring):
     assert memory_keyring.store == {}
     r = run_cli(["--lang", "en", "config", "delete-key", "hibp"])
     assert r.exit_code == 0 and "No saved key" in r.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform.startswith("win"), reason="needs a pseudo-terminal")
+@pytest.mark.parametrize("answer,sent", [("n", False), ("y", True)])
+def test_consent_question_in_a_terminal(hibp, tmp_path, answer, sent):
+    pexpect = pytest.importorskip("pexpect")
+    serve(hibp, status=404)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SAFETYCHECK_")}
+    env.update({"SAFETYCHECK_HIBP_URL": hibp.url_for("/api/v3"), "COLUMNS": "100",
+                "SAFETYCHECK_HIBP_API_KEY": KEY, "SAFETYCHECK_HOME": str(tmp_path),
+                "SAFETYCHECK_NO_KEYRING": "1"})
+    exe = str(Path(sys.executable).with_name("safetycheck"))
+    child = pexpect.spawn(exe, ["--lang", "en", "check", "email", ADDRESS], env=env,
+                          encoding="utf-8", timeout=20)
+    child.expect("will be sent to the Have I Been Pwned service")
+    child.expect(r"\?")
+    child.sendline(answer)
+    child.expect("not found in any known data breach" if sent else "Nothing was sent")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert len(hibp.log) == (1 if sent else 0)

@@ -190,6 +190,12 @@ def test_password_on_the_command_line_is_refused_and_not_echoed(pwned, argv):
     assert pwned.log == []
 
 
+def test_stdin_that_is_not_utf8(pwned):
+    r = run_cli(["--lang", "en", "check", "password", "--stdin"], input=b"\xff\xfe\xfa\n")
+    assert r.exit_code == EXIT_USAGE and "not UTF-8" in r.stderr
+    assert pwned.log == []
+
+
 def test_no_terminal_without_stdin_flag(pwned):
     r = run_cli(["--lang", "en", "check", "password"], input=PW_FOUND + "\n")
     assert r.exit_code == EXIT_USAGE and "--stdin" in r.stderr

@@ -456,6 +456,7 @@ def test_jpeg_strip_drops_comments_trailers_and_other_segments():
     trailer = image_bytes("JPEG", pillow_exif(True))  # e.g. a second picture (MPF, Samsung)
     data = jpeg_with(exif_app1(exif_block(gps_entries())), app1(b"\0" + secret, 0xFE),
                      app1(b"Photoshop 3.0\0" + secret, 0xED), app1(b"MPF\0" + secret, 0xE2),
+                     app1(b"JFXX\0\x10" + secret, 0xE0),
                      trailer=trailer)
     clean = strip_jpeg(data, orientation=8)
     assert secret not in clean and b"PhoneMaker" not in clean and b"ByteMaker" not in clean
@@ -640,3 +641,23 @@ def test_read_metadata_reads_beyond_the_head(tmp_path):
     assert photos.HEAD_BYTES < 3 * 65000
     meta = read_metadata(f)
     assert meta.lat == pytest.approx(LAT_DEC)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.name != "posix", reason="needs a pseudo-terminal")
+def test_progress_bar_in_a_terminal(tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    import sys
+
+    body = image_bytes("JPEG", pillow_exif(True))
+    for i in range(250):
+        (tmp_path / f"p{i:03d}.jpg").write_bytes(body)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SAFETYCHECK_")}
+    env.update({"COLUMNS": "100", "SAFETYCHECK_HOME": str(tmp_path / "home")})
+    exe = str(Path(sys.executable).with_name("safetycheck"))
+    child = pexpect.spawn(exe, ["--lang", "en", "scan", "photos", str(tmp_path)], env=env,
+                          encoding="utf-8", timeout=60)
+    child.expect("250 photos show where they were taken")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

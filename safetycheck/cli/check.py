@@ -78,12 +78,21 @@ def check() -> None:
 
 
 # -- passwords ----------------------------------------------------------------------------
+def _stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def _from_stdin(labels: Sequence[str]) -> Iterator[tuple[str, tuple[str, str]]]:
     """(label, hash parts) for each non-empty stdin line; lines are dropped once hashed."""
     from safetycheck.probes.passwords import hash_password
 
-    stream = sys.stdin
-    lines = [line.rstrip("\r\n") for line in stream]
+    try:
+        lines = [line.rstrip("\r\n") for line in sys.stdin]
+    except UnicodeDecodeError:
+        raise UsageError("error.check.stdin_encoding") from None
     lines = [line for line in lines if line]
     if labels and len(labels) != len(lines):
         count = len(lines)
@@ -158,6 +167,8 @@ def password(app: App, forbidden: tuple[str, ...], from_stdin: bool, labels: tup
         app.say("check.password.intro")
     results: list[tuple[str, int]] = []
     failure: NetworkError | None = None
+    if from_stdin and _stdin_is_terminal():
+        from_stdin = False  # typed passwords would show on screen: use the hidden prompt
     source = _from_stdin(labels) if from_stdin else _from_prompt(app, labels)
     try:
         for label, (prefix, suffix) in source:
@@ -207,11 +218,7 @@ def _api_key(app: App, from_stdin: bool) -> str:
 
     key = ""
     if from_stdin:
-        try:
-            tty = sys.stdin.isatty()
-        except (AttributeError, ValueError):
-            tty = False
-        if tty:
+        if _stdin_is_terminal():
             key = app.prompt_secret("check.email.key_prompt")
         else:
             key = sys.stdin.readline()

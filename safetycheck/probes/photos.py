@@ -865,11 +865,12 @@ def orientation_exif(orientation: int) -> bytes:
             + struct.pack("<I", 0))
 
 
-_JPEG_KEEP_APP = {0xE0, 0xEE}  # JFIF, Adobe (needed to decode colours right)
-
-
 def strip_jpeg(data: bytes, orientation: int | None = None) -> bytes:
-    """The JPEG without EXIF, XMP, IPTC, comments or trailing data; pixels byte for byte."""
+    """The JPEG without EXIF, XMP, IPTC, comments, thumbnails or trailing data.
+
+    Kept: JFIF, ICC profile and Adobe segments (needed to show colours right) and every
+    segment of the image itself, byte for byte.
+    """
     if data[:2] != b"\xff\xd8":
         raise StripError()
     out = [b"\xff\xd8"]
@@ -899,8 +900,10 @@ def strip_jpeg(data: bytes, orientation: int | None = None) -> bytes:
             raise StripError()
         keep = True
         if 0xE0 <= marker <= 0xEF:
-            keep = marker in _JPEG_KEEP_APP or (
-                marker == 0xE2 and data[pos + 4:pos + 16] == b"ICC_PROFILE\x00")
+            body = data[pos + 4:pos + 16]
+            # APP0 only as JFIF: a JFXX thumbnail could show the uncropped picture.
+            keep = ((marker == 0xE0 and body.startswith(b"JFIF\x00")) or marker == 0xEE
+                    or (marker == 0xE2 and body == b"ICC_PROFILE\x00"))
         elif marker == 0xFE:  # comment
             keep = False
         if keep:
