@@ -253,3 +253,12 @@ def test_with_the_installed_directory_and_glossary():
     assert "102" in phones and "107" in phones
     assert report.glossary.state.status == "checked" and report.glossary.terms
     assert all(t.definition for t in report.glossary.terms)
+
+
+def test_render_report_builds_and_renders_in_one_call():
+    from safetycheck.report import render_report
+
+    text = render_report(fx.session(), fx.catalog(), "md", "en")
+    assert text.startswith("# Safety check report") and "Case DU-17" in text
+    with pytest.raises(ValueError):
+        render_report(fx.session(), fx.catalog(), "pdf", "en")

@@ -21,3 +21,13 @@ def render(report: object, fmt: str) -> str:
 
         return render_json(report)  # type: ignore[arg-type]
     raise ValueError(fmt)
+
+
+def render_report(session: object, catalog: object, fmt: str, lang: str,
+                  include_locations: bool = False, caseworker: str | None = None) -> str:
+    """Build the report of ``session`` and render it in ``fmt`` (used by ``demo --report``)."""
+    from safetycheck.report.model import build_report
+
+    report = build_report(session, catalog, lang,  # type: ignore[arg-type]
+                          include_locations=include_locations, caseworker=caseworker)
+    return render(report, fmt)
