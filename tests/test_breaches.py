@@ -401,7 +401,7 @@ def test_set_key_unknown_service_and_no_terminal(memory_keyring):
     r = run_cli(["--lang", "en", "config", "set-key", "other", "--stdin"], input=KEY + "\n")
     assert r.exit_code == EXIT_USAGE and "There is no service “other”" in r.stderr
     r = run_cli(["--lang", "en", "config", "set-key", "hibp"], input=KEY + "\n")
-    assert r.exit_code == EXIT_USAGE
+    assert r.exit_code == EXIT_USAGE and "no terminal to ask for the key" in r.stderr
     assert memory_keyring.store == {}
 
 

@@ -63,7 +63,8 @@ def set_key(app: App, service: str, from_stdin: bool) -> int:
     if from_stdin:
         key = sys.stdin.readline().strip()
     else:
-        app.require_interactive()
+        if not app.interactive:
+            raise UsageError("error.config.no_terminal")
         key = app.prompt_secret("config.key.prompt").strip()
     if not key:
         raise UsageError("error.hibp.no_key")
