@@ -7,7 +7,6 @@ Passphrases come from a hidden prompt or from the file named by
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -22,18 +21,10 @@ MIN_PASSPHRASE = 8
 
 def _passphrase_from_file() -> str | None:
     from safetycheck.report.bundle import BundlePassphraseError
+    from safetycheck.storage.keys import passphrase_from_file
 
-    name = os.environ.get(ENV_BUNDLE_PASSPHRASE_FILE)
-    if not name:
-        return None
-    try:
-        text = Path(name).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        raise BundlePassphraseError("bundle.error.passphrase_file", file=name) from None
-    line = text.splitlines()[0] if text else ""
-    if not line:
-        raise BundlePassphraseError("bundle.error.passphrase_file", file=name)
-    return line
+    return passphrase_from_file(ENV_BUNDLE_PASSPHRASE_FILE, BundlePassphraseError,
+                                "bundle.error.passphrase_file")
 
 
 def ask_passphrase(app: App, new: bool) -> str:

@@ -121,16 +121,22 @@ def keyring_delete(username: str) -> bool:
         return False
 
 
-def passphrase_from_file() -> str | None:
-    """The passphrase in ``SAFETYCHECK_PASSPHRASE_FILE`` (first line), if that is set."""
-    name = os.environ.get(ENV_PASSPHRASE_FILE)
+def passphrase_from_file(env: str = ENV_PASSPHRASE_FILE, error: type[Exception] | None = None,
+                         key: str = "error.passphrase_file") -> str | None:
+    """The passphrase in the file named by ``env`` (its first line), if that is set.
+
+    An unreadable or empty file raises ``error`` (default ``WrongPassphraseError``) with
+    message ``key``, naming the file.
+    """
+    name = os.environ.get(env)
     if not name:
         return None
+    exc = error or WrongPassphraseError
     try:
         text = Path(name).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        raise WrongPassphraseError("error.passphrase_file", file=name) from None
+        raise exc(key, file=name) from None
     line = text.splitlines()[0] if text else ""
     if not line:
-        raise WrongPassphraseError("error.passphrase_file", file=name)
+        raise exc(key, file=name)
     return line

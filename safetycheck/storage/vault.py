@@ -233,7 +233,8 @@ class Vault:
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
-            raise SessionNotFoundError("error.session_ambiguous", session=ref)
+            raise SessionNotFoundError("error.session_ambiguous", session=ref,
+                                       ids=", ".join(sorted(s.id for s in matches)))
         raise SessionNotFoundError(session=ref)
 
     def delete(self, session_id: str) -> list[Path]:
