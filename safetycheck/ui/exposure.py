@@ -58,8 +58,14 @@ def show_breaches(app: Any, shown_account: str, breaches: Sequence[Any]) -> None
     if topics:
         app.print("")
         app.say("check.email.advice_title", style=None if app.plain else "bold")
+        from rich.table import Table
+
+        grid = Table.grid(padding=(0, 1))  # a hanging indent for each wrapped item
+        grid.add_column(no_wrap=True)
+        grid.add_column()
         for topic in topics:
-            app.print("- " + app.t(f"breach.advice.{topic}"))
+            grid.add_row("-", app.t(f"breach.advice.{topic}"))
+        app.print(grid)
 
 
 def _coords(lat: float, lon: float) -> str:
