@@ -221,3 +221,26 @@ def test_every_key_the_code_uses_exists():
     used |= {f"android.scan.incomplete.{r}" for r in ("disconnected", "timeout")}
     missing = sorted(k for k in used if k not in catalog)
     assert missing == []
+
+
+@pytest.mark.slow
+@posix_only
+def test_questions_in_a_real_pseudo_terminal(tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    env = {**os.environ, "SAFETYCHECK_HOME": str(tmp_path / "home"), "NO_COLOR": "1"}
+    child = pexpect.spawn(sys.executable, ["-m", "safetycheck", "--lang", "en", "scan",
+                                           "android", "--demo"],
+                          env=env, encoding="utf-8", timeout=60, dimensions=(40, 120))
+    child.expect('Did you install "com.systemservice" yourself')
+    child.sendline("maybe")
+    child.expect("Please type 1, 2 or 3")
+    child.sendline("2")
+    child.expect('Did you install "com.life360.android.safetymapd" yourself')
+    child.sendline("1")
+    child.expect('Did you allow "com.android.chrome" to install other apps')
+    child.sendline("")
+    child.expect("turn USB debugging off again")
+    child.expect("Practice scan: nothing was stored.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

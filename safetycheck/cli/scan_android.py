@@ -48,17 +48,14 @@ def android(app: App, adb_path: str | None, serial: str | None, androidqf: Path 
         store = MemoryStore()
         session = Session(lang=app.lang, demo=demo, label="scan")
     indicators = builtin_set() if demo else load_indicators()
-    if not as_json:
-        ui.show_progress_start(app, transport.source)
-    result = service.scan_into_session(store, session, transport, indicators)
     if as_json:
+        result = service.scan_into_session(store, session, transport, indicators)
         app.print_json(service.result_json(result))
     else:
+        with ui.progress(app, transport.source) as progress:
+            result = service.scan_into_session(store, session, transport, indicators,
+                                               progress=progress)
         answers = ui.show_scan(app, result)
-        if answers and result.stored:
-            for f in session.findings:
-                if f.id in answers:
-                    f.detail["user_knew"] = answers[f.id]
-            session.log("android_answers", f"{len(answers)} recorded")
+        if result.stored and service.apply_answers(session, answers):
             store.save(session)
     return EXIT_DEVICE if result.status == "incomplete" else 0

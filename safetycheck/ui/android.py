@@ -9,7 +9,8 @@ the scan cannot see, and how to turn USB debugging off again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from safetycheck.ui.text import esc
@@ -38,9 +39,27 @@ def _p(app: Any, key: str, style: str | None = None, indent: int = 0, **params: 
                       expand=False))
 
 
-def show_progress_start(app: Any, source: str) -> None:
-    """One line before the scan starts (on stderr, so --json stays clean)."""
+@contextmanager
+def progress(app: Any, source: str) -> Iterator[Callable[[str], None]]:
+    """Say what is happening while the phone is read; yields the transport's progress callback.
+
+    One line on stderr (so ``--json`` and pipes stay clean); in a colour terminal, a status
+    line also counts the parts of the scan as they arrive.
+    """
+    from safetycheck.probes.android.script import SECTION_NAMES
+
     app.warn("android.scan.reading" if source == "adb" else "android.scan.reading_other")
+    if app.plain or not app.interactive:
+        yield lambda _name: None
+        return
+    seen: list[str] = []
+    with app.err_console.status(app.t("android.scan.progress", n=0,
+                                      total=len(SECTION_NAMES))) as status:
+        def update(name: str) -> None:
+            seen.append(name)
+            status.update(app.t("android.scan.progress", n=len(seen), total=len(SECTION_NAMES)))
+
+        yield update
 
 
 def choose_device(app: Any, entries: Sequence[Any]) -> str:

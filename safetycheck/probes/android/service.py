@@ -143,7 +143,8 @@ def scan_into_session(store: Store, session: Session, transport: Transport,
     label = indicators.label()
     evidence_ids: dict[str, str] = {}
     for name, text in acq.sections.items():
-        item = add_evidence(store, session, f"android/{name}.txt",
+        ext = "json" if name.endswith("_json") else "txt"
+        item = add_evidence(store, session, f"android/{name}.{ext}",
                             redact(text, acq.serial).encode("utf-8"),
                             acq.commands.get(name, name), label)
         evidence_ids[name] = item.id
@@ -196,6 +197,19 @@ def scan_into_session(store: Store, session: Session, transport: Transport,
                       incomplete_reason=acq.incomplete_reason,
                       not_checked=tuple(ev.not_checked),
                       evidence=tuple(evidence_ids.values()))
+
+
+def apply_answers(session: Session, answers: dict[str, str]) -> int:
+    """Record "did you install / know about this app?" answers (``ui.android.show_scan``'s
+    return value) in the findings' ``detail["user_knew"]``; the caller saves the session."""
+    n = 0
+    for f in session.findings:
+        if f.id in answers:
+            f.detail["user_knew"] = answers[f.id]
+            n += 1
+    if n:
+        session.log("android_answers", f"{n} recorded")
+    return n
 
 
 def transport_for(adb: str | None, serial: str | None, demo: bool = False,
