@@ -87,6 +87,14 @@ def test_device_admin_owner_accessibility_and_notification_access():
     assert len(found(state, "android_no_unknown_notification_access")) == 1
 
 
+def test_stale_setting_of_an_uninstalled_app_is_not_flagged():
+    stale = Component("com.uninstalled.app", ".Svc")
+    assert found(phone(accessibility=(stale,)), "android_no_unknown_accessibility") == []
+    # ...but with no package list at all (a partial scan) the scan cannot tell: flagged
+    partial = PhoneState(source="adb", accessibility=(stale,), available=ALL)
+    assert len(found(partial, "android_no_unknown_accessibility")) == 1
+
+
 def test_system_apps_holding_powers_are_not_flagged():
     comp = Component("com.android.settings", ".Admin")
     state = phone(device_admins=(comp,), accessibility=(comp,), notification_listeners=(comp,))

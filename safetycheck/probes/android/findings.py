@@ -9,7 +9,7 @@ not a verdict. Lists and thresholds come from ``data/signals.yaml``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache
@@ -142,9 +142,12 @@ class _Grader:
         return any(n in self.state.available for n in CHECK_SECTIONS[check_id])
 
     def unknown_app(self, pkg: str) -> bool:
-        """A third-party app, or one the scan cannot place (not in the package list)."""
+        """A third-party app (or one whose kind is unknown). A component of an app missing
+        from a known package list is a stale setting left by an uninstalled app: skipped."""
         app = self.state.apps.get(pkg)
-        return app is None or app.system is not True
+        if app is None:
+            return not self.state.apps
+        return app.system is not True
 
     # -- checks -----------------------------------------------------------------------------
     def indicators(self) -> None:
@@ -304,6 +307,3 @@ def evaluate(state: PhoneState, indicators: IndicatorSet, today: date | None = N
     grader = _Grader(state, indicators, today or datetime.now(UTC).date(), evidence or {})
     return grader.run()
 
-
-def check_ids() -> Sequence[str]:
-    return tuple(CHECKS)
