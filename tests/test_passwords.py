@@ -361,6 +361,14 @@ def test_network_failure_midway_keeps_what_was_checked(home, httpserver, monkeyp
     assert session.probes[-1].reason == "error.net.unavailable"
 
 
+def test_session_by_label(home, pwned):
+    sid = _new_session()  # labelled "test"
+    r = run_cli(["check", "password", "--stdin", "--session", "test"], input=PW_CLEAN + "\n")
+    assert r.exit_code == 0, r.output
+    session, _ = _decrypted(sid)
+    assert [f.detail for f in session.findings] == [{"label": "1", "count": 0}]
+
+
 def test_unknown_session_fails_before_anything_is_read(home, pwned):
     r = run_cli(["--lang", "en", "check", "password", "--stdin", "--session", "0123456789ab"],
                 input=PW_FOUND + "\n")

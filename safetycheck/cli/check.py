@@ -29,10 +29,13 @@ EMAIL_CHECK = "email_not_in_breaches"
 
 # -- sessions (shared with ``scan photos``) ------------------------------------------------
 def load_session(app: App, session_id: str | None) -> Any:
-    """The session to record results in, loaded before any work so a wrong id fails fast."""
+    """The session to record results in (id, id prefix or label), loaded before any work
+    so a wrong reference fails fast."""
     if not session_id:
         return None
-    return app.vault().load(session_id)
+    store = app.vault()
+    find = getattr(store, "find", None)
+    return find(session_id) if find is not None else store.load(session_id)
 
 
 def severity_of(check_id: str, default: str) -> Any:
