@@ -178,3 +178,25 @@ def test_unwritable_target_is_a_clear_error(cli, tmp_path: Path) -> None:
     res = cli(["guides", "export", "-o", str(blocker / "h.html"), "--lang", "en"])
     assert res.exit_code == 2
     assert "Could not write" in res.stderr and "Traceback" not in res.output
+
+
+def test_a_missing_guide_is_reported_and_left_out(cli, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import safetycheck.catalog as catalog
+    from safetycheck.errors import UsageError
+
+    first = guided_checks("en")[0]
+    real = catalog.guide_text
+
+    def guide_text(cid: str, lang: str) -> str:
+        if cid == first:
+            raise UsageError("error.no_guide", check_id=cid, lang=lang)
+        return real(cid, lang)
+
+    monkeypatch.setattr(catalog, "guide_text", guide_text)
+    out = tmp_path / "h.html"
+    res = cli(["guides", "export", "-o", str(out), "--lang", "en"])
+    assert res.exit_code == 0
+    assert f"the en guide for “{first}” is missing" in res.stderr
+    html = out.read_text(encoding="utf-8")
+    assert f'id="guide-{first}"' not in html and f'href="#guide-{first}"' not in html

@@ -154,6 +154,7 @@ def test_every_phone_number_and_source_is_in_the_research_notes() -> None:
     text = REFERENCE.read_text(encoding="utf-8")
     for s in load_services():
         assert s.source in text, f"{s.id}: source not in the notes"
+        assert s.website is None or s.website in text, f"{s.id}: website not in the notes"
         for number in re.split(r"[;,]\s*", s.phone or ""):
             if number:
                 assert number in text, f"{s.id}: {number} not in the notes"
