@@ -236,6 +236,7 @@ class Session:
     evidence: list[Evidence] = field(default_factory=list)
     custody: list[CustodyEvent] = field(default_factory=list)
     position: int = 0
+    steps: dict[str, str] = field(default_factory=dict)  # audit steps, e.g. android_scan
     demo: bool = False
     schema: int = SESSION_SCHEMA
 

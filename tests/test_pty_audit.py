@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 
 import pexpect
 import pytest
-from conftest import PASSPHRASE, subprocess_env
+from conftest import PASSPHRASE, ROOT, subprocess_env
 
 from safetycheck.catalog import load_catalog
 
@@ -58,8 +59,10 @@ def answer_until_end(child, first="n"):
     count = 0
     while True:
         i = child.expect([r"Question (\d+) of (\d+)", "Show what you can do",
-                          "Choice:", r"Note \(optional", "Summary"])
-        if i == 0:
+                          "Choice:", r"Note \(optional", "Summary", "Scan now"])
+        if i == 5:
+            child.sendline("n")  # no phone here: answer the questions instead
+        elif i == 0:
             child.expect("> ")
             child.sendline(first)
             count += 1
@@ -220,3 +223,49 @@ def test_menu_in_a_terminal(tmp_path):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the stand-in adb is a sh wrapper")
+def test_audit_offers_and_runs_the_android_scan(tmp_path, monkeypatch):
+    """The scan step inside the audit: the stand-in adb replays a phone; the Android probe
+    questions are then answered by the scan, not asked."""
+    sys.path.insert(0, str(ROOT / "tests" / "data" / "android"))
+    import testlib
+
+    adb, log = testlib.fake_adb(tmp_path, {"phone": "phone_clean"}, monkeypatch)
+    home = tmp_path / "home"
+    child = spawn(home, tmp_path, "audit", "--no-clear", "--adb", str(adb), "--area",
+                  "stalkerware")
+    start_audit(child)
+    child.expect("Scan the Android phone")
+    child.expect("Scan now")
+    child.sendline("y")
+    child.expect("turn USB debugging off again")
+    asked_android = False
+    while True:
+        i = child.expect([r"Question \d+ of \d+", "Show what you can do", "Choice:",
+                          r"Note \(optional", "Summary", r"did you (install|know|allow)"])
+        if i == 0:
+            child.expect("> ")
+            if "Android phone" in child.before:
+                asked_android = asked_android or "USB debugging" in child.before
+            child.sendline("n")
+        elif i in (1, 2, 3, 5):
+            child.sendline("n" if i in (1, 5) else "")
+        else:
+            break
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    kinds = [entry["cmd"] for entry in testlib.invocations(log)]
+    assert kinds.count("shell") == 1
+    assert not asked_android
+
+    import json
+
+    child = spawn(home, tmp_path, "sessions", "show", "T-1", "--json")
+    child.expect(pexpect.EOF)
+    data = json.loads(child.before[child.before.index("{"):])
+    assert data["steps"]["android_scan"] == "done"
+    assert any(p["probe"] == "android" and p["status"] == "complete" for p in data["probes"])
+    assert data["evidence"]

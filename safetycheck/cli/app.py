@@ -33,6 +33,8 @@ class App:
         self._console: Any = None
         self._err_console: Any = None
         self._vault: Any = None
+        self.adb: str | None = None  # --adb PATH for the Android scan step
+        self.serial: str | None = None
 
     # -- language -------------------------------------------------------------------------
     def set_lang(self, lang: str | None) -> None:

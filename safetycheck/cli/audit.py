@@ -80,12 +80,16 @@ def _province_id(text: str) -> str:
 @click.option("--no-input", "no_input", is_flag=True, help=i18n.t("opt.no_input"))
 @click.option("--no-clear", "no_clear", is_flag=True, help=i18n.t("opt.no_clear"))
 @click.option("--json", "as_json", is_flag=True, help=i18n.t("opt.json"))
+@click.option("--adb", "adb", metavar="PATH", help=i18n.t("opt.adb"))
+@click.option("--serial", metavar="SERIAL", help=i18n.t("opt.serial"))
 @lang_option
 @pass_app
 def audit(app: App, areas: tuple[str, ...], answers_file: Path | None, no_store: bool,
-          label: str | None, no_input: bool, no_clear: bool, as_json: bool) -> int:
+          label: str | None, no_input: bool, no_clear: bool, as_json: bool, adb: str | None,
+          serial: str | None) -> int:
     from safetycheck.catalog import load_catalog
 
+    app.adb, app.serial = adb, serial
     app.no_input = app.no_input or no_input
     app.no_clear = app.no_clear or no_clear
     catalog = load_catalog()
@@ -152,12 +156,16 @@ def _report_recorded(app: App, store: Any, session: Session, catalog: Any,
 @click.command(help=i18n.t("help.resume"))
 @click.argument("session_ref", metavar="[SESSION]", required=False)
 @click.option("--no-clear", "no_clear", is_flag=True, help=i18n.t("opt.no_clear"))
+@click.option("--adb", "adb", metavar="PATH", help=i18n.t("opt.adb"))
+@click.option("--serial", metavar="SERIAL", help=i18n.t("opt.serial"))
 @lang_option
 @pass_app
-def resume(app: App, session_ref: str | None, no_clear: bool) -> int:
+def resume(app: App, session_ref: str | None, no_clear: bool, adb: str | None,
+           serial: str | None) -> int:
     from safetycheck.catalog import load_catalog
     from safetycheck.ui.audit import run_session, safety_screen
 
+    app.adb, app.serial = adb, serial
     app.no_clear = app.no_clear or no_clear
     app.require_interactive()
     catalog = load_catalog()

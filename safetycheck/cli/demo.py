@@ -47,6 +47,8 @@ def build_demo_session(catalog: Any, lang: str) -> Session:
                       intake_done=True, safety_ack=True)
     seen: dict[Area, int] = {}
     for item in plan(catalog, session.intake):
+        if item.check.probe == "android":
+            continue  # the simulated phone scan answers these, as in a real audit
         rank = seen.get(item.check.area, 0)
         seen[item.check.area] = rank + 1
         rec = record_answer(session, item, demo_answer(item.check, rank))
@@ -67,14 +69,13 @@ def _step(app: App, step: bool) -> None:
 
 def run_demo_scan(app: App, store: Any, session: Session) -> None:
     """The simulated Android phone, through the same code path as a real scan."""
-    try:
-        from safetycheck.probes.android.service import scan_into_session, transport_for
-        from safetycheck.ui.android import show_scan
-    except ImportError:
-        app.say("demo.scan_unavailable")
-        return
-    result = scan_into_session(store, session, transport_for(None, None, demo=True))
-    show_scan(app, result, interactive=False)
+    from safetycheck.probes.android.demo_phone import DemoPhone
+    from safetycheck.probes.android.indicators import builtin_set
+    from safetycheck.probes.android.service import scan_into_session
+    from safetycheck.ui.android import show_scan
+
+    result = scan_into_session(store, session, DemoPhone(), builtin_set())
+    show_scan(app, result, ask=False)
 
 
 @click.command(help=i18n.t("help.demo"))

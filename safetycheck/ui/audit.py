@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from safetycheck.catalog import Catalog
-from safetycheck.model import Action, AnswerKey, Session, Status
+from safetycheck.model import Action, AnswerKey, Area, Session, Status
 from safetycheck.runner import (
     Item,
     intake_questions,
@@ -25,6 +25,7 @@ from safetycheck.runner import (
     record_answer,
     session_findings,
     severity_counts,
+    used_platforms,
 )
 from safetycheck.ui import prompts
 from safetycheck.ui.prompts import Pause, QuickExit, read_line
@@ -255,11 +256,66 @@ def after_finding(app: Any, store: Any, session: Session, item: Item) -> None:
     store.save(session)
 
 
+def android_scanned(session: Session) -> bool:
+    """True when a complete Android scan answers the Android probe checks of this session."""
+    return any(r.probe == "android" and r.status == "complete" for r in session.probes)
+
+
+def offer_android_scan(app: Any, store: Any, session: Session) -> None:
+    """Offer to scan the connected Android phone (read-only); a failure falls back to questions."""
+    from safetycheck.errors import DeviceError
+
+    panel(app, app.t("audit.scan.title"), app.t("audit.scan.body"))
+    while True:
+        text = read_line(app, app.t("audit.scan.ask") + " ")
+        prompts.control_word(app, text)
+        answer = _answer_from_text(app, text) if text else AnswerKey.NO
+        if answer in (AnswerKey.NO, AnswerKey.SKIP, AnswerKey.NOT_SURE):
+            session.steps["android_scan"] = "declined"
+            store.save(session)
+            app.say("audit.scan.declined")
+            return
+        if answer is not AnswerKey.YES:
+            app.say("prompt.not_understood")
+            continue
+        from safetycheck.probes.android import service
+        from safetycheck.probes.android.indicators import load_indicators
+        from safetycheck.ui import android as android_ui
+
+        try:
+            transport = service.transport_for(
+                getattr(app, "adb", None), getattr(app, "serial", None),
+                choose=lambda entries: android_ui.choose_device(app, entries))
+            with android_ui.progress(app, transport.source) as callback:
+                result = service.scan_into_session(store, session, transport,
+                                                   load_indicators(), progress=callback)
+        except DeviceError as exc:
+            from safetycheck.cli.root import show_error
+
+            show_error(exc)
+            app.say("audit.scan.failed")
+            continue
+        answers = android_ui.show_scan(app, result)
+        if service.apply_answers(session, answers):
+            store.save(session)
+        session.steps["android_scan"] = "done"
+        store.save(session)
+        return
+
+
 def run_questions(app: Any, store: Any, session: Session, catalog: Catalog,
                   items: list[Item]) -> None:
     index = min(session.position, len(items))
     while index < len(items):
         item = items[index]
+        if (item.check.area is Area.STALKERWARE and "android" in used_platforms(session.intake)
+                and not android_scanned(session) and "android_scan" not in session.steps):
+            offer_android_scan(app, store, session)  # once, at the start of the area
+        if item.check.probe == "android" and item.platform == "android":
+            if android_scanned(session):
+                index += 1  # the scan answered this check
+                session.position = index
+                continue
         result = ask_item(app, catalog, items, index, session)
         if result == "back":
             index = max(0, index - 1)
