@@ -51,7 +51,7 @@ def severity_of(check_id: str, default: str) -> Any:
     return check.severity if check is not None else Severity(default)
 
 
-def save_probe(app: App, session: Any, run: Any, findings: Sequence[Any] = (),
+def save_probe(store: Any, session: Any, run: Any, findings: Sequence[Any] = (),
                replaces: Any = None) -> None:
     """Add a probe run and its findings to ``session`` and save it.
 
@@ -63,15 +63,63 @@ def save_probe(app: App, session: Any, run: Any, findings: Sequence[Any] = (),
     session.findings.extend(findings)
     session.probes.append(run)
     session.log(f"probe_{run.probe}", f"{run.status} {len(findings)}")
-    app.vault().save(session)
+    store.save(session)
 
 
-def _skipped(app: App, session: Any, probe: str) -> None:
+def _skipped(store: Any, session: Any, probe: str) -> None:
     if session is not None:
         from safetycheck.model import ProbeRun
 
-        save_probe(app, session, ProbeRun(probe=probe, status="skipped",
-                                          reason="error.check.offline"))
+        save_probe(store, session, ProbeRun(probe=probe, status="skipped",
+                                            reason="error.check.offline"))
+
+
+def check_passwords(app: App, store: Any, session: Any,
+                    source: Iterator[tuple[str, tuple[str, str]]], offline: bool,
+                    quiet: bool = False) -> tuple[list[tuple[str, int]], NetworkError | None]:
+    """Check each (label, hash parts) from ``source``; record results in ``session``.
+
+    Shared by ``check password`` and the audit. Offline raises ``OfflineError`` after
+    recording a skipped run. Returns the results and the network failure that stopped the
+    run, if any (what was checked before it is kept, the run marked incomplete).
+    """
+    from safetycheck.model import Area, Finding, ProbeRun, Status
+    from safetycheck.probes.passwords import PwnedPasswords
+    from safetycheck.ui.exposure import show_password_result
+
+    if offline:
+        _skipped(store, session, "passwords")
+        raise OfflineError("error.check.offline")
+    client = PwnedPasswords.create()
+    if not quiet:
+        app.say("check.password.intro")
+    results: list[tuple[str, int]] = []
+    failure: NetworkError | None = None
+    try:
+        for label, (prefix, suffix) in source:
+            count = client.count_hash(prefix, suffix)
+            del prefix, suffix
+            results.append((label, count))
+            if not quiet:
+                show_password_result(app, label, count)
+    except NetworkError as exc:
+        failure = exc
+    if session is not None and (results or failure is not None):
+        severity = severity_of(PASSWORD_CHECK, "high")
+        findings = [Finding(check_id=PASSWORD_CHECK, area=Area.EXPOSURE, severity=severity,
+                            status=Status.AT_RISK if count else Status.OK,
+                            source="probe:passwords", detail={"label": label, "count": count})
+                    for label, count in results]
+        checked = {label for label, _ in results}
+        run = ProbeRun(probe="passwords",
+                       status="complete" if failure is None else "incomplete",
+                       reason=failure.key if failure is not None else "",
+                       data={"checked": len(results),
+                             "found": sum(1 for _, c in results if c)})
+        save_probe(store, session, run, findings,
+                   replaces=lambda f: f.check_id == PASSWORD_CHECK
+                   and f.detail.get("label") in checked)
+    return results, failure
 
 
 # -- the group ----------------------------------------------------------------------------
@@ -157,46 +205,14 @@ def password(app: App, forbidden: tuple[str, ...], from_stdin: bool, labels: tup
     if forbidden:
         del forbidden
         raise UsageError("error.check.password_in_argv")
-    from safetycheck.model import Area, Finding, ProbeRun, Status
-    from safetycheck.probes.passwords import PwnedPasswords
-    from safetycheck.ui.exposure import show_password_result
 
     session = load_session(app, session_id)
-    if offline or app.offline:
-        _skipped(app, session, "passwords")
-        raise OfflineError("error.check.offline")
-    client = PwnedPasswords.create()
-    if not as_json:
-        app.say("check.password.intro")
-    results: list[tuple[str, int]] = []
-    failure: NetworkError | None = None
+    store = app.vault() if session is not None else None
     if from_stdin and _stdin_is_terminal():
         from_stdin = False  # typed passwords would show on screen: use the hidden prompt
     source = _from_stdin(labels) if from_stdin else _from_prompt(app, labels)
-    try:
-        for label, (prefix, suffix) in source:
-            count = client.count_hash(prefix, suffix)
-            del prefix, suffix
-            results.append((label, count))
-            if not as_json:
-                show_password_result(app, label, count)
-    except NetworkError as exc:
-        failure = exc
-    if session is not None and (results or failure is not None):
-        severity = severity_of(PASSWORD_CHECK, "high")
-        findings = [Finding(check_id=PASSWORD_CHECK, area=Area.EXPOSURE, severity=severity,
-                            status=Status.AT_RISK if count else Status.OK,
-                            source="probe:passwords", detail={"label": label, "count": count})
-                    for label, count in results]
-        checked = {label for label, _ in results}
-        run = ProbeRun(probe="passwords",
-                       status="complete" if failure is None else "incomplete",
-                       reason=failure.key if failure is not None else "",
-                       data={"checked": len(results),
-                             "found": sum(1 for _, c in results if c)})
-        save_probe(app, session, run, findings,
-                   replaces=lambda f: f.check_id == PASSWORD_CHECK
-                   and f.detail.get("label") in checked)
+    results, failure = check_passwords(app, store, session, source, offline or app.offline,
+                                       quiet=as_json)
     if failure is not None:
         raise failure
     if as_json:
@@ -279,7 +295,7 @@ def email(app: App, address: str, yes: bool, key_stdin: bool, offline: bool,
     masked = mask_email(address)
     session = load_session(app, session_id)
     if offline or app.offline:
-        _skipped(app, session, "breaches")
+        _skipped(app.vault() if session is not None else None, session, "breaches")
         raise OfflineError("error.check.offline")
     key = _api_key(app, key_stdin)
     client = Hibp.create(key)
@@ -305,7 +321,7 @@ def email(app: App, address: str, yes: bool, key_stdin: bool, offline: bool,
                                 detail={"account": masked, "account_id": acct, "breaches": 0})]
         run = ProbeRun(probe="breaches", status="complete",
                        data={"accounts": [{"account": masked, "breaches": len(breaches)}]})
-        save_probe(app, session, run, findings,
+        save_probe(app.vault(), session, run, findings,
                    replaces=lambda f: f.check_id == EMAIL_CHECK
                    and f.detail.get("account_id") == acct)
     if as_json:

@@ -139,7 +139,7 @@ def _record(app: App, session: Session, result: ScanResult, copies: int) -> None
                       detail={"files_scanned": result.files_scanned,
                               "with_location": len(located), "unreadable": len(unreadable),
                               "probe_run": run.id})
-    save_probe(app, session, run, [finding])
+    save_probe(app.vault(), session, run, [finding])
 
 
 def _json(result: ScanResult, copies: list[tuple[str, str]],

@@ -256,9 +256,37 @@ def after_finding(app: Any, store: Any, session: Session, item: Item) -> None:
     store.save(session)
 
 
+def probe_done(session: Session, probe: str) -> bool:
+    """True when a complete run of ``probe`` answers that probe's checks in this session."""
+    return any(r.probe == probe and r.status == "complete" for r in session.probes)
+
+
 def android_scanned(session: Session) -> bool:
-    """True when a complete Android scan answers the Android probe checks of this session."""
-    return any(r.probe == "android" and r.status == "complete" for r in session.probes)
+    return probe_done(session, "android")
+
+
+def offer_password_check(app: Any, store: Any, session: Session) -> None:
+    """Offer the breached-password check (k-anonymity); offline, the audit goes on."""
+    from safetycheck.cli.check import _from_prompt, check_passwords
+    from safetycheck.errors import NetworkError
+
+    panel(app, app.t("audit.passwords.title"), app.t("audit.passwords.body"))
+    text = read_line(app, app.t("audit.passwords.ask") + " ")
+    prompts.control_word(app, text)
+    if _answer_from_text(app, text) is not AnswerKey.YES:
+        session.steps["passwords"] = "declined"
+        store.save(session)
+        return
+    try:
+        check_passwords(app, store, session, _from_prompt(app, ()), app.offline)
+        session.steps["passwords"] = "done"
+    except NetworkError as exc:  # offline or unreachable: say so and go on with the question
+        from safetycheck.cli.root import show_error
+
+        show_error(exc)
+        session.steps["passwords"] = "failed"
+        app.say("audit.passwords.goes_on")
+    store.save(session)
 
 
 def offer_android_scan(app: Any, store: Any, session: Session) -> None:
@@ -311,11 +339,12 @@ def run_questions(app: Any, store: Any, session: Session, catalog: Catalog,
         if (item.check.area is Area.STALKERWARE and "android" in used_platforms(session.intake)
                 and not android_scanned(session) and "android_scan" not in session.steps):
             offer_android_scan(app, store, session)  # once, at the start of the area
-        if item.check.probe == "android" and item.platform == "android":
-            if android_scanned(session):
-                index += 1  # the scan answered this check
-                session.position = index
-                continue
+        if item.check.probe == "passwords" and "passwords" not in session.steps:
+            offer_password_check(app, store, session)
+        if item.check.probe in ("android", "passwords") and probe_done(session, item.check.probe):
+            index += 1  # the probe answered this check
+            session.position = index
+            continue
         result = ask_item(app, catalog, items, index, session)
         if result == "back":
             index = max(0, index - 1)
