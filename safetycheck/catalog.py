@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from safetycheck.errors import CatalogError, UsageError
-from safetycheck.i18n import LANGS
+from safetycheck.i18n import LANGS, t
 from safetycheck.model import TFGBV_FORMS, Area, Check, Kind, Reference, Severity, Status
 
 ID_RE = re.compile(r"^[a-z][a-z0-9_]{2,63}$")
@@ -33,9 +33,6 @@ OPTIONAL = ("probe",)
 ANSWER_KEYS = ("yes", "no", "not_sure")
 PROBES = ("android", "photos", "passwords", "breaches")
 MAX_LEN = {"title": 160, "question": 400, "how_to_check": 1500, "risk": 800}
-# Guides that belong to no check.
-NON_CHECK_GUIDES = frozenset({"glossary"})
-
 # Intake answers a check may be moved forward by (see runner.INTAKE).
 INTAKE_FLAGS = ("lives_with", "physical_access", "knows_passwords", "manages_phone_plan",
                 "shares_accounts", "children_devices", "legal_case")
@@ -262,15 +259,17 @@ def load_platforms(root: Traversable | None = None) -> dict[str, Platform]:
     where = "checks/platforms.yaml"
     data = _yaml_load(entry.read_text(encoding="utf-8"), where)
     if not isinstance(data, Mapping):
-        raise CatalogError(file=where, field="(file)", problem="catalog.problem.not_mapping")
+        raise CatalogError(file=where, field="(file)", problem=t("catalog.problem.not_mapping"))
     out: dict[str, Platform] = {}
     for pid, item in data.items():
-        if not isinstance(item, Mapping) or item.get("kind") not in ("app", "service", "device"):
+        if not isinstance(item, Mapping) or not _one_of(item.get("kind"),
+                                                         ("app", "service", "device")):
             raise CatalogError(file=where, field=f"{pid}.kind",
-                               problem="catalog.problem.bad_value")
+                               problem=t("catalog.problem.bad_value"))
         problems = list(_text_problems(where, f"{pid}.name", item.get("name")))
         if problems:
-            raise CatalogError(file=where, field=problems[0].field, problem=problems[0].problem)
+            raise CatalogError(file=where, field=problems[0].field,
+                               problem=t(problems[0].problem))
         out[str(pid)] = Platform(id=str(pid), kind=item["kind"], name=dict(item["name"]))
     return out
 
@@ -316,7 +315,7 @@ def load_catalog() -> Catalog:
         problems = check_problems(data, where, stem, area, platforms)
         if problems:
             p = problems[0]
-            raise CatalogError(file=p.file, field=p.field, problem=p.problem)
+            raise CatalogError(file=p.file, field=p.field, problem=t(p.problem))
         checks[stem] = build_check(data, where)
     return Catalog(checks=checks, platforms=platforms)
 

@@ -59,9 +59,10 @@ def answer_until_end(child, first="n"):
     count = 0
     while True:
         i = child.expect([r"Question (\d+) of (\d+)", "Show what you can do",
-                          "Choice:", r"Note \(optional", "Summary", "Scan now"])
-        if i == 5:
-            child.sendline("n")  # no phone here: answer the questions instead
+                          "Choice:", r"Note \(optional", "Summary", "Scan now",
+                          r"Check now\?"])
+        if i in (5, 6):
+            child.sendline("n")  # no phone or network here: answer the questions instead
         elif i == 0:
             child.expect("> ")
             child.sendline(first)
@@ -244,14 +245,15 @@ def test_audit_offers_and_runs_the_android_scan(tmp_path, monkeypatch):
     asked_android = False
     while True:
         i = child.expect([r"Question \d+ of \d+", "Show what you can do", "Choice:",
-                          r"Note \(optional", "Summary", r"did you (install|know|allow)"])
+                          r"Note \(optional", "Summary", r"did you (install|know|allow)",
+                          r"Check now\?"])
         if i == 0:
             child.expect("> ")
             if "Android phone" in child.before:
                 asked_android = asked_android or "USB debugging" in child.before
             child.sendline("n")
-        elif i in (1, 2, 3, 5):
-            child.sendline("n" if i in (1, 5) else "")
+        elif i in (1, 2, 3, 5, 6):
+            child.sendline("n" if i in (1, 5, 6) else "")
         else:
             break
     child.expect(pexpect.EOF)
