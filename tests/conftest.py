@@ -80,3 +80,17 @@ def subprocess_env(home: Path | None = None, **extra: str) -> dict[str, str]:
         env["SAFETYCHECK_HOME"] = str(home)
     env.update(extra)
     return env
+
+
+def load_report_fixture():
+    """``tests/data/report/fixture.py`` (the report tests' session), loaded once by path."""
+    import importlib.util
+    import sys
+
+    if "report_fixture" not in sys.modules:
+        path = Path(__file__).parent / "data" / "report" / "fixture.py"
+        spec = importlib.util.spec_from_file_location("report_fixture", path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["report_fixture"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["report_fixture"]

@@ -11,25 +11,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import load_report_fixture
 
 from safetycheck.report import bundle as bundle_mod
 
-
-def _load_fixture():
-    """``tests/data/report/fixture.py``, loaded once by path (``tests`` is not a package)."""
-    import importlib.util
-    import sys
-
-    if "report_fixture" not in sys.modules:
-        path = Path(__file__).parent / "data" / "report" / "fixture.py"
-        spec = importlib.util.spec_from_file_location("report_fixture", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["report_fixture"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["report_fixture"]
-
-
-fx = _load_fixture()
+fx = load_report_fixture()
 POSIX = os.name == "posix"
 BUNDLE_PASSPHRASE = "a long bundle passphrase"
 

@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import load_report_fixture
 
 from safetycheck.report import render
 from safetycheck.report.model import build_report
@@ -29,21 +30,9 @@ pytestmark = [
 ]
 
 
-def _load_fixture():
-    """``tests/data/report/fixture.py``, loaded once by path (``tests`` is not a package)."""
-    import importlib.util
-    import sys
-
-    if "report_fixture" not in sys.modules:
-        path = Path(__file__).parent / "data" / "report" / "fixture.py"
-        spec = importlib.util.spec_from_file_location("report_fixture", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["report_fixture"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["report_fixture"]
 
 
-fx = _load_fixture()
+fx = load_report_fixture()
 
 
 def chromium(tmp: Path, *args: str) -> None:

@@ -9,13 +9,12 @@ After an intended change, regenerate the files and review the diff before commit
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import load_report_fixture
 
 from safetycheck.report import render
 from safetycheck.report.model import build_report
@@ -25,16 +24,9 @@ REGEN = os.environ.get("SAFETYCHECK_REGEN_GOLDEN") == "1"
 NOW = "2026-11-21T08:00:00Z"
 
 
-def load_fixture():
-    if "report_fixture" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("report_fixture", DATA / "fixture.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["report_fixture"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["report_fixture"]
 
 
-fx = load_fixture()
+fx = load_report_fixture()
 
 
 def _report(lang: str, **kw):

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import load_report_fixture
 
 from safetycheck import i18n
 from safetycheck.model import Action, Area, Finding, ProbeRun, Session, Severity, Status
@@ -14,22 +15,7 @@ from safetycheck.report import render
 from safetycheck.report.markdown import md
 from safetycheck.report.model import STALE_DAYS, Sources, build_report
 
-
-def _load_fixture():
-    """``tests/data/report/fixture.py``, loaded once by path (``tests`` is not a package)."""
-    import importlib.util
-    import sys
-
-    if "report_fixture" not in sys.modules:
-        path = Path(__file__).parent / "data" / "report" / "fixture.py"
-        spec = importlib.util.spec_from_file_location("report_fixture", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["report_fixture"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["report_fixture"]
-
-
-fx = _load_fixture()
+fx = load_report_fixture()
 
 LOCALE = Path(__file__).resolve().parent.parent / "safetycheck" / "locales" / "report.json"
 

@@ -46,9 +46,8 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_private(path: Path, data: bytes) -> None:
-    """Atomically replace ``path`` with ``data``, mode 0600, flushed to disk."""
-    private_dir(path.parent)
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to a 0600 temporary file beside ``path``, fsync, rename over ``path``."""
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)  # mkstemp creates 0600
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -64,6 +63,12 @@ def write_private(path: Path, data: bytes) -> None:
         raise
     if POSIX:
         os.chmod(path, 0o600)
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Atomically replace ``path`` with ``data`` in the data folder: 0600, flushed to disk."""
+    private_dir(path.parent)
+    _atomic_write(path, data)
     _fsync_dir(path.parent)
 
 
@@ -75,21 +80,7 @@ def secure_output_file(path: Path, data: bytes) -> None:
     """
     if not path.parent.exists():
         private_dir(path.parent)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    if POSIX:
-        os.chmod(path, 0o600)
+    _atomic_write(path, data)
 
 
 def is_windows() -> bool:
