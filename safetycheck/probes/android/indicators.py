@@ -369,32 +369,20 @@ def store_set(files: Mapping[str, bytes], meta: Mapping[str, Any],
 
 
 # -- update: GitHub, pinned to a commit -----------------------------------------------------
-def _base(env: str, default: str, given: str | None) -> str:
-    return (given or os.environ.get(env) or default).rstrip("/")
-
-
-def _get(session: Any, url: str, timeout: float, accept: str) -> bytes:
-    import requests
+def _get(client: Any, url: str, accept: str) -> bytes:
+    """One GET through the shared HTTP client (timeouts, retries, size limit); any failure
+    becomes ``IndicatorDownloadError``, whose message says the previous set is kept."""
+    from safetycheck.i18n import t
+    from safetycheck.probes.http import raise_for_status
 
     try:
-        with session.get(url, timeout=timeout, stream=True,
-                         headers={"Accept": accept, "User-Agent": _user_agent()}) as resp:
-            if resp.status_code != 200:
-                raise IndicatorDownloadError(detail=f"HTTP {resp.status_code}")
-            body = bytearray()
-            for chunk in resp.iter_content(65536):
-                body.extend(chunk)
-                if len(body) > MAX_FILE_BYTES:
-                    raise IndicatorDownloadError(detail="file too large")
-            return bytes(body)
-    except requests.RequestException as exc:
-        raise IndicatorDownloadError(detail=type(exc).__name__) from exc
-
-
-def _user_agent() -> str:
-    from safetycheck import __version__
-
-    return f"safetycheck/{__version__}"
+        reply = client.get(url, headers={"Accept": accept})
+        raise_for_status(reply, client.service)
+    except IndicatorDownloadError:
+        raise
+    except NetworkError as exc:
+        raise IndicatorDownloadError(detail=t(exc.key, **exc.params)) from None
+    return reply.body
 
 
 @dataclass(frozen=True)
@@ -409,12 +397,12 @@ def update_from_github(session: Any = None, api_url: str | None = None,
                        raw_url: str | None = None, timeout: float = 30.0,
                        home: Path | None = None) -> UpdateResult:
     """Download ``ioc.yaml`` and ``watchware.yaml`` at the current commit of ``master``."""
-    import requests
+    from safetycheck.probes.http import HttpClient, base_url
 
-    session = session or requests.Session()
-    api = _base(ENV_API_URL, DEFAULT_API_URL, api_url)
-    raw = _base(ENV_RAW_URL, DEFAULT_RAW_URL, raw_url)
-    body = _get(session, f"{api}/repos/{OWNER}/{REPO}/branches/{BRANCH}", timeout,
+    client = HttpClient(session, service="GitHub", timeout=timeout, max_bytes=MAX_FILE_BYTES)
+    api = base_url(ENV_API_URL, DEFAULT_API_URL, "GitHub", api_url)
+    raw = base_url(ENV_RAW_URL, DEFAULT_RAW_URL, "GitHub", raw_url)
+    body = _get(client, f"{api}/repos/{OWNER}/{REPO}/branches/{BRANCH}",
                 "application/vnd.github+json")
     try:
         branch = json.loads(body)
@@ -428,7 +416,7 @@ def update_from_github(session: Any = None, api_url: str | None = None,
         previous = load_cached(home)
     except IndicatorError:
         previous = None
-    files = {name: _get(session, f"{raw}/{OWNER}/{REPO}/{commit}/{name}", timeout, "*/*")
+    files = {name: _get(client, f"{raw}/{OWNER}/{REPO}/{commit}/{name}", "*/*")
              for name in FILES}
     today = datetime.now(UTC).date().isoformat()
     meta = {"source": "github", "repo": f"{OWNER}/{REPO}", "branch": BRANCH, "commit": commit,
