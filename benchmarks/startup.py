@@ -44,7 +44,7 @@ def imported_modules(env: dict[str, str]) -> list[tuple[int, str]]:
         _self, cumulative, name = line.split(":", 1)[1].split("|", 2)
         if name.strip() in seen:
             continue
-        rows.append((int(cumulative), name.rstrip()))
+        rows.append((int(cumulative), name.rstrip()[1:]))  # one space follows the bar
     return rows
 
 
