@@ -29,7 +29,7 @@ from safetycheck.runner import (
 )
 from safetycheck.ui import prompts
 from safetycheck.ui.prompts import Pause, QuickExit, read_line
-from safetycheck.ui.render import emergency_lines, panel, show_guide
+from safetycheck.ui.render import emergency_lines, local_services_lines, panel, show_guide
 from safetycheck.ui.text import esc
 
 EXIT_INTERRUPTED = 130
@@ -386,6 +386,9 @@ def show_summary(app: Any, session: Session, catalog: Catalog, store: Any) -> No
     app.say("summary.next_guide")
     if getattr(store, "persistent", False):
         app.say("summary.next_report", label=session.label or session.id)
+    help_lines = ["  " + line for line in emergency_lines(app)]
+    help_lines += ["  " + esc(line) for line in local_services_lines(app, session.province)]
+    panel(app, app.t("summary.help_title"), "\n".join(help_lines), style="green")
     app.say("summary.services", province=session.province or "")
 
 

@@ -68,3 +68,24 @@ def panel(app: Any, title: str, body: str, style: str = "cyan") -> None:
 
     app.print(Panel(body, title=title, title_align="left", box=box_style(False),
                     border_style=style, width=min(80, app.console.width)))
+
+
+def local_services_lines(app: Any, province: str | None, limit: int = 8) -> list[str]:
+    """Support services with a phone or website for the session's province (local ones
+    first, then national), each marked when it is not verified. Never fails: the summary
+    must always end with somewhere to turn."""
+    try:
+        from safetycheck.services import emergency_numbers, services_for
+
+        emergency = {s.id for s in emergency_numbers()}
+        found = [s for s in services_for(province) if s.id not in emergency
+                 and (s.phone or s.website or s.area != "national")]
+    except Exception:  # noqa: BLE001
+        return []
+    found.sort(key=lambda s: s.area == "national")  # the province's own first
+    lines = []
+    for s in found[:limit]:
+        contact = s.phone or s.website or app.t("summary.no_contact")
+        mark = "" if s.verified else " " + app.t("summary.unverified")
+        lines.append(f"{app.pick(s.name)}: {contact}{mark}")
+    return lines
