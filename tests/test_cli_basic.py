@@ -44,7 +44,7 @@ def test_python_dash_m(tmp_path):
 
 def test_no_arguments_without_tty_prints_help(cli):
     r = cli([], input="")
-    assert r.exit_code == 0 and "Usage" in r.stdout
+    assert r.exit_code == 0 and "Хэрэглээ:" in r.stdout and "audit" in r.stdout
 
 
 def test_unknown_command_and_option(cli):

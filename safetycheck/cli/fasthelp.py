@@ -44,12 +44,12 @@ def _definitions(rows: list[tuple[str, str]]) -> list[str]:
 def root_help(lang: str) -> str:
     from safetycheck.cli.commands import COMMANDS
 
-    lines = ["Usage: safetycheck [OPTIONS] [COMMAND] [ARGS]...", ""]
+    lines = [i18n.t("help.usage", lang) + " safetycheck [OPTIONS] [COMMAND] [ARGS]...", ""]
     for para in i18n.t("help.root", lang).split("\n\n"):
         lines.extend(textwrap.wrap(para, WIDTH - 2, initial_indent="  ",
                                    subsequent_indent="  "))
         lines.append("")
-    lines.append("Options:")
+    lines.append(i18n.t("help.options", lang) + ":")
     rows = [(f"{flags} {meta}".strip(), i18n.t(key, lang)) for flags, meta, key in ROOT_OPTIONS]
     lines.extend(_definitions(rows))
     lines.append("")

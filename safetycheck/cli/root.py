@@ -13,10 +13,13 @@ from typing import Any
 import click
 
 from safetycheck import __version__, i18n
+from safetycheck.cli import clickfix
 from safetycheck.cli.app import App
 from safetycheck.cli.commands import COMMANDS
 from safetycheck.cli.fasthelp import ROOT_OPTIONS
 from safetycheck.errors import EXIT_INTERRUPTED, EXIT_USAGE, SafetycheckError, UsageError
+
+clickfix.install()
 
 
 class LazyGroup(click.Group):
@@ -36,12 +39,6 @@ class LazyGroup(click.Group):
 
         module, attr, _ = self.lazy[cmd_name]
         return getattr(import_module(module), attr)
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = i18n.t("opt.help")
-        return option
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, i18n.t(self.lazy[name][2])) for name in self.list_commands(ctx)]
