@@ -736,6 +736,15 @@ def _passwords(tx: _Texts, session: Session, views: Sequence[FindingView]) -> Pa
     return Passwords(_state(tx, run, ran_without_run=bool(mine)), tuple(items))
 
 
+def _data_class(tx: _Texts, name: Any) -> str:
+    """An HIBP data class ("Phone numbers") in the report's language, as the CLI shows it."""
+    from safetycheck.probes.breaches import class_slug
+
+    if isinstance(name, str) and f"breach.class.{class_slug(name)}" in tx.catalog:
+        return tx(f"breach.class.{class_slug(name)}")
+    return tx.maybe(name)
+
+
 def _breaches(tx: _Texts, session: Session, views: Sequence[FindingView]) -> Breaches:
     run = _probe_run(session, "breaches")
     mine = [v for v in views if v.check_id == BREACH_CHECK]
@@ -743,7 +752,7 @@ def _breaches(tx: _Texts, session: Session, views: Sequence[FindingView]) -> Bre
     for v in mine:
         if not v.detail.get("breach"):
             continue
-        classes = tuple(tx.maybe(c) for c in _as_list(v.detail.get("data_classes")))
+        classes = tuple(_data_class(tx, c) for c in _as_list(v.detail.get("data_classes")))
         items.append(BreachView(clean(v.detail.get("account") or "", 200),
                                 clean(v.detail.get("breach"), 200),
                                 clean(v.detail.get("date", ""), 40), classes))
