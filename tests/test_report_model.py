@@ -248,3 +248,24 @@ def test_render_report_builds_and_renders_in_one_call():
     assert text.startswith("# Safety check report") and "Case DU-17" in text
     with pytest.raises(ValueError):
         render_report(fx.session(), fx.catalog(), "pdf", "en")
+
+
+def test_every_photo_scan_of_a_session_is_reported():
+    """Each ``scan photos --session`` adds a run; the report shows them all, once per file."""
+    s = Session(id="0123456789ab", label="photos")
+    s.probes += [
+        ProbeRun("photos", "complete", at="2026-11-20T08:00:00Z",
+                 data={"files_scanned": 3, "with_location": [
+                     {"file": "a.jpg", "lat": 47.9, "lon": 106.9, "time": "", "model": ""}],
+                       "unreadable": []}),
+        ProbeRun("photos", "complete", at="2026-11-21T08:00:00Z",
+                 data={"files_scanned": 2, "with_location": [
+                     {"file": "b.jpg", "lat": 49.4, "lon": 105.9, "time": "", "model": ""},
+                     {"file": "a.jpg", "lat": 47.9, "lon": 106.9, "time": "", "model": ""}],
+                       "unreadable": [{"file": "c.jpg", "reason": "damaged"}]}),
+    ]
+    photos = _build(s).photos
+    assert photos.files_scanned == 5
+    assert sorted(p.file for p in photos.with_location) == ["a.jpg", "b.jpg"]
+    assert all(p.lat is None for p in photos.with_location)  # no coordinates unless asked
+    assert len(photos.unreadable) == 1

@@ -700,8 +700,17 @@ def _device(tx: _Texts, session: Session) -> DeviceScan:
 
 
 def _photos(tx: _Texts, session: Session, include_locations: bool) -> Photos:
+    """Every photo scan of the session (each ``scan photos`` call adds a run): files with a
+    location and unreadable files from all of them, counted once per file name."""
+    runs = [r for r in session.probes if r.probe == "photos"]
     run = _probe_run(session, "photos")
-    data = _as_map(run.data) if run else {}
+    datas = [_as_map(r.data) for r in sorted(runs, key=lambda r: r.at)]
+    data = {
+        "files_scanned": sum(_int(d.get("files_scanned")) or 0 for d in datas),
+        "with_location": list({str(_as_map(p).get("file", "")): p for d in datas
+                               for p in _as_list(d.get("with_location"))}.values()),
+        "unreadable": [u for d in datas for u in _as_list(d.get("unreadable"))],
+    }
     found = []
     for p in _as_list(data.get("with_location")):
         p = _as_map(p)
