@@ -181,9 +181,12 @@ def test_ctrl_c_during_intake_keeps_what_was_entered(tmp_path):
     assert '"concerns"' in child.before and '"location"' in child.before
 
 
-def test_quick_exit_clears_screen_and_saves(tmp_path):
+@pytest.mark.parametrize("extra", [[], ["--no-clear"]])
+def test_quick_exit_clears_screen_and_saves(tmp_path, extra):
+    """The quick exit always clears: hiding the screen is its purpose (--no-clear is for
+    Ctrl-C and pauses)."""
     home = tmp_path / "home"
-    child = spawn(home, tmp_path, "audit")
+    child = spawn(home, tmp_path, "audit", *extra)
     start_audit(child)
     child.expect(r"Question 1 of")
     child.expect("> ")

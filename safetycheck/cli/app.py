@@ -99,9 +99,10 @@ class App:
         """Write JSON to stdout exactly (no markup processing, no wrapping)."""
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
 
-    def clear_screen(self) -> None:
-        """Clear the terminal (quick exit, Ctrl-C) unless --no-clear or not a terminal."""
-        if self.no_clear or not sys.stdout.isatty():
+    def clear_screen(self, force: bool = False) -> None:
+        """Clear the terminal and its scrollback (Ctrl-C: unless --no-clear; the quick exit,
+        ``force``: always, since hiding the screen is its whole purpose)."""
+        if (self.no_clear and not force) or not sys.stdout.isatty():
             return
         click.clear()
         # Also clear the scrollback where the terminal supports it.

@@ -70,7 +70,7 @@ def guarded(app: Any, store: Any, session: Session) -> Iterator[None]:
         session.state = "paused"
         session.log("quick_exit")
         store.save(session)
-        app.clear_screen()
+        app.clear_screen(force=True)
         raise click.exceptions.Exit(0) from None
     except Pause:
         session.state = "paused"
