@@ -25,7 +25,8 @@ def make_console(plain: bool, stderr: bool = False) -> Any:
 
 
 def box_style(plain: bool) -> Any:
-    """The box for tables and panels: ASCII in plain mode so screen readers read clean text."""
+    """The box for tables: none at all in plain mode, so a screen reader reads only the
+    words (columns are separated by spaces); rounded lines otherwise."""
     from rich import box
 
-    return box.ASCII if plain else box.ROUNDED
+    return None if plain else box.ROUNDED
