@@ -138,3 +138,34 @@ def test_a_broken_shipped_check_is_reported_in_words(cli, monkeypatch, tmp_path)
     assert r.exit_code == 2
     assert target.name in r.stderr and "severity" in r.stderr
     assert "catalog.problem" not in r.stderr and "is required" in r.stderr
+
+
+GUIDE_HEADINGS = {
+    "en": ("## Steps", "## If something goes wrong", "## Where to get help"),
+    "mn": ("## Алхмууд", "## Ямар нэг зүйл буруу болбол", "## Тусламж хаанаас авах вэ"),
+}
+SAFETY_BLOCK = {"en": "> **Safety first.**", "mn": "> **Эхлээд аюулгүй байдал.**"}
+# Guides whose steps the other person cannot notice (nothing on a shared account or a
+# device they watch changes), so they need no safety block before the steps.
+NO_SAFETY_BLOCK = {"photo_metadata_removed"}
+
+
+@pytest.mark.parametrize("lang", ["en", "mn"])
+def test_every_guide_has_the_structure_people_rely_on(lang):
+    """Title = the check's safe state; safety block before the steps; steps, what if it goes
+    wrong, where to get help — in every guide, in both languages."""
+    from safetycheck.catalog import guide_text
+
+    catalog = load_catalog()
+    for cid, check in catalog.checks.items():
+        text = guide_text(cid, lang)
+        first = text.splitlines()[0]
+        assert first == f"# {check.title[lang]}", (lang, cid, first)
+        positions = [text.find(h + "\n") for h in GUIDE_HEADINGS[lang]]
+        assert all(p > 0 for p in positions), (lang, cid, positions)
+        assert positions == sorted(positions), (lang, cid)
+        if cid not in NO_SAFETY_BLOCK:
+            safety = text.find(SAFETY_BLOCK[lang])
+            assert 0 < safety < positions[0], f"{lang}/{cid}: safety block before the steps"
+        for number in ("102", "107"):
+            assert number in text, f"{lang}/{cid}: emergency number {number} missing"
