@@ -61,13 +61,13 @@ def _set_lang(ctx: click.Context, _param: click.Parameter, value: str | None) ->
     help=None,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 80},
 )
-@click.option("--lang", metavar="mn|en", callback=_set_lang, is_eager=True,
-              help="mn | en (SAFETYCHECK_LANG)")
-@click.option("--plain", is_flag=True, help="NO_COLOR")
-@click.option("--offline", is_flag=True, help="--offline")
-@click.option("--no-input", "no_input", is_flag=True, help="--no-input")
-@click.option("--no-clear", "no_clear", is_flag=True, help="--no-clear")
-@click.option("-v", "--verbose", count=True, help="--verbose")
+# Help texts are filled in per run, in the user's language (_translate_root_help).
+@click.option("--lang", metavar="mn|en", callback=_set_lang, is_eager=True)
+@click.option("--plain", is_flag=True)
+@click.option("--offline", is_flag=True)
+@click.option("--no-input", "no_input", is_flag=True)
+@click.option("--no-clear", "no_clear", is_flag=True)
+@click.option("-v", "--verbose", count=True)
 @click.version_option(__version__, "--version", prog_name="safetycheck")
 @click.pass_context
 def cli(ctx: click.Context, lang: str | None, plain: bool, offline: bool, no_input: bool,
@@ -142,8 +142,7 @@ def _show_click_error(exc: click.ClickException) -> int:
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI; the single place that turns exceptions into messages and exit codes."""
     args = list(sys.argv[1:] if argv is None else argv)
-    i18n.set_lang(i18n.resolve_lang(_lang_from_argv(args)) if
-                  i18n.normalize_lang(_lang_from_argv(args)) else i18n.resolve_lang())
+    i18n.set_lang(i18n.resolve_lang(_lang_from_argv(args)))  # an unknown one falls back
     _translate_root_help()
     try:
         rv = cli.main(args=args, prog_name="safetycheck", standalone_mode=False)
