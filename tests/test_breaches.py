@@ -207,7 +207,7 @@ def test_json_output(hibp):
     serve(hibp, BREACHES)
     r = run_cli(["check", "email", ADDRESS, "--yes", "--json"])
     data = json.loads(r.stdout)
-    assert data["schema"] == 1 and data["account"] == "c***@e***.org"
+    assert data["schema"] == "safetycheck.breaches/1" and data["account"] == "c***@e***.org"
     assert data["breaches"][0]["data_classes"][1] == "Passwords"
     assert ADDRESS not in r.stdout
 

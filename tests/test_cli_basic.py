@@ -66,7 +66,7 @@ def test_checks_list_json_and_area(cli):
 
     r = cli(["checks", "list", "--json", "--area", "accounts"])
     data = json.loads(r.stdout)
-    assert data["schema"] == 1 and data["checks"]
+    assert data["schema"] == "safetycheck.checks/1" and data["checks"]
     assert {c["area"] for c in data["checks"]} == {"accounts"}
     assert data["lang"] == "mn"
 

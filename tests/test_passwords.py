@@ -161,7 +161,7 @@ def test_stdin_with_labels_and_json(pwned):
                  "--json"], input=f"{PW_CLEAN}\r\n\n{PW_FOUND}\r\n")
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
-    assert data["schema"] == 1 and data["probe"] == "passwords"
+    assert data["schema"] == "safetycheck.passwords/1" and data["probe"] == "passwords"
     assert data["results"] == [{"label": "Facebook", "found": False, "count": 0},
                                {"label": "Gmail", "found": True, "count": 3861}]
     assert_no_secret(r.output, PW_FOUND, PW_CLEAN)

@@ -540,7 +540,7 @@ def test_command_json(tmp_path):
     (tmp_path / "c.jpg").write_bytes(b"\xff\xd8\xff\xe1\x00\x50Exif\0\0II")
     r = run_cli(["scan", "photos", str(tmp_path), "--json"])
     data = json.loads(r.stdout)
-    assert data["schema"] == 1 and data["files_scanned"] == 3
+    assert data["schema"] == "safetycheck.photos/1" and data["files_scanned"] == 3
     (located,) = data["with_location"]
     assert located["file"].endswith("a.webp") and located["model"] == "PhoneMaker Model 7"
     assert located["lat"] == pytest.approx(LAT_DEC) and located["time"] == "2024-05-06 07:08:09"

@@ -125,7 +125,7 @@ def _report_recorded(app: App, store: Any, session: Session, catalog: Any,
     total = len(plan(catalog, session.intake, session.areas))
     if as_json:
         app.print_json({
-            "schema": 1,
+            "schema": "safetycheck.audit/1",
             "session": session.id if getattr(store, "persistent", False) else None,
             "label": session.label,
             "state": session.state,

@@ -216,7 +216,8 @@ def password(app: App, forbidden: tuple[str, ...], from_stdin: bool, labels: tup
     if failure is not None:
         raise failure
     if as_json:
-        app.print_json({"schema": 1, "probe": "passwords", "service": "Pwned Passwords",
+        app.print_json({"schema": "safetycheck.passwords/1", "probe": "passwords",
+                        "service": "Pwned Passwords",
                         "results": [{"label": label, "found": count > 0, "count": count}
                                     for label, count in results]})
         return 0
@@ -325,8 +326,8 @@ def email(app: App, address: str, yes: bool, key_stdin: bool, offline: bool,
                    replaces=lambda f: f.check_id == EMAIL_CHECK
                    and f.detail.get("account_id") == acct)
     if as_json:
-        app.print_json({"schema": 1, "probe": "breaches", "service": "Have I Been Pwned",
-                        "account": masked,
+        app.print_json({"schema": "safetycheck.breaches/1", "probe": "breaches",
+                        "service": "Have I Been Pwned", "account": masked,
                         "breaches": [{"name": b.name, "title": b.title, "domain": b.domain,
                                       "date": b.date, "data_classes": list(b.data_classes),
                                       "verified": b.verified, "sensitive": b.sensitive}

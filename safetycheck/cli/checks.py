@@ -11,7 +11,7 @@ from safetycheck.cli.app import App, lang_option, pass_app
 from safetycheck.errors import EXIT_ERROR
 from safetycheck.model import Area
 
-CHECKS_SCHEMA = 1
+CHECKS_SCHEMA = "safetycheck.checks/1"
 
 
 @click.group(help=i18n.t("help.checks"))

@@ -145,7 +145,7 @@ def _record(app: App, session: Session, result: ScanResult, copies: int) -> None
 def _json(result: ScanResult, copies: list[tuple[str, str]],
           failed: list[tuple[str, str]]) -> dict[str, object]:
     return {
-        "schema": 1,
+        "schema": "safetycheck.photos/1",
         "probe": "photos",
         "files_scanned": result.files_scanned,
         "with_location": _located(result),

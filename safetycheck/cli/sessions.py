@@ -31,7 +31,7 @@ def list_sessions(app: App, as_json: bool) -> int:
     damaged = [e for e in entries if isinstance(e, Damaged)]
     if as_json:
         app.print_json({
-            "schema": 1,
+            "schema": "safetycheck.sessions/1",
             "sessions": [{"id": s.id, "label": s.label, "state": s.state,
                           "created_at": s.created_at, "updated_at": s.updated_at,
                           "answers": len(s.answers)} for s in good],

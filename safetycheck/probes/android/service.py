@@ -40,7 +40,7 @@ from safetycheck.probes.android.state import build_state
 from safetycheck.storage.evidence import add_evidence
 from safetycheck.storage.vault import Store
 
-JSON_SCHEMA_ID = "safetycheck/android-scan/1"
+JSON_SCHEMA_ID = "safetycheck.android-scan/1"
 HMAC_KEY_FILE = "android/serial-hmac.key"
 _memory_keys: weakref.WeakKeyDictionary[Any, bytes] = weakref.WeakKeyDictionary()
 
