@@ -174,7 +174,7 @@ def test_breaches_are_shown_translated_with_advice(hibp):
     r = run_cli(["check", "email", ADDRESS, "--yes"])
     assert r.exit_code == 0, r.output
     out = r.stdout
-    assert "c***@e***.org: 2 удаагийн мэдээлэл алдагдалтад орсон байна." in out
+    assert "c***@e***.org: мэдээлэл алдагдсан 2 тохиолдолд орсон байна." in out
     assert "Example Shop (2019-03-01)" in out and "Forum X (2021-11-20)" in out
     assert "Алдагдсан мэдээлэл: Имэйл хаяг, Нууц үг, Утасны дугаар, Гэрийн хаяг" in out
     assert "(баталгаажаагүй мэдээлэл)" in out
