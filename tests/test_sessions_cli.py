@@ -74,3 +74,13 @@ def test_delete_a_damaged_session_by_id(home, cli, tmp_path):
     r = cli(["--lang", "en", "sessions", "delete", sid, "--yes"])
     assert r.exit_code == 0, r.output
     assert not list((home / "sessions").glob(f"{sid}*"))
+
+
+def test_resume_with_nothing_saved_creates_nothing(home, cli, monkeypatch):
+    from safetycheck.cli.app import App
+
+    monkeypatch.setattr(App, "interactive", property(lambda self: True))
+    r = cli(["--lang", "en", "resume"], input="")
+    assert r.exit_code == 2
+    assert "no saved audits yet" in r.stderr and "safetycheck audit" in r.stderr
+    assert not home.exists()

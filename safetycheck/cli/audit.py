@@ -168,6 +168,11 @@ def resume(app: App, session_ref: str | None, no_clear: bool, adb: str | None,
     app.adb, app.serial = adb, serial
     app.no_clear = app.no_clear or no_clear
     app.require_interactive()
+    from safetycheck.errors import SessionNotFoundError
+    from safetycheck.storage.vault import vault_exists
+
+    if not vault_exists():  # nothing saved yet: do not create a vault just to find nothing
+        raise SessionNotFoundError("error.no_sessions")
     catalog = load_catalog()
     store = app.vault()
     session = store.find(session_ref)

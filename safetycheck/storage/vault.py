@@ -224,7 +224,7 @@ class Vault:
         sessions = [s for s in self.scan() if isinstance(s, Session)]
         if ref is None:
             if not sessions:
-                raise SessionNotFoundError(session="-")
+                raise SessionNotFoundError("error.no_sessions")
             return max(sessions, key=lambda s: s.updated_at)
         wanted = ref.strip().casefold()
         matches = [s for s in sessions if s.label.strip().casefold() == wanted]
