@@ -184,3 +184,13 @@ def test_fast_help_imports_no_click():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env=subprocess_env(), check=True).stdout
     assert out.strip().splitlines()[-1] == "False"
+
+
+def test_a_console_without_cyrillic_does_not_crash(tmp_path):
+    """An old Windows code page (here latin-1) shows "?" instead of a traceback."""
+    env = subprocess_env(tmp_path / "h", PYTHONIOENCODING="latin-1")
+    for args in (["--help"], ["checks", "list"], ["guide", "password_not_known"]):
+        r = subprocess.run([sys.executable, "-m", "safetycheck", *args], capture_output=True,
+                           env=env)
+        assert r.returncode == 0, (args, r.stderr[-300:])
+        assert b"Traceback" not in r.stderr
