@@ -274,3 +274,58 @@ def test_audit_offers_and_runs_the_android_scan(tmp_path, monkeypatch):
     assert data["steps"]["android_scan"] == "done"
     assert any(p["probe"] == "android" and p["status"] == "complete" for p in data["probes"])
     assert data["evidence"]
+
+
+def test_mongolian_audit_with_mongolian_keys(tmp_path):
+    """Mongolian by default, answered with the Mongolian keyboard letters (т ү м а б з)."""
+    home = tmp_path / "home"
+    pp = tmp_path / "pp"
+    pp.write_text(PASSPHRASE + "\n")
+    env = subprocess_env(home, SAFETYCHECK_PASSPHRASE_FILE=str(pp), SAFETYCHECK_NO_KEYRING="1",
+                         COLUMNS="100", NO_COLOR="1")
+    child = pexpect.spawn(sys.executable, ["-m", "safetycheck", "audit", "--no-clear"], env=env,
+                          cwd=str(tmp_path), encoding="utf-8", timeout=TIMEOUT,
+                          dimensions=(40, 100))
+    child.expect("Одоо үргэлжлүүлэхэд аюулгүй юу")
+    child.sendline("т")
+    child.expect("Нэр")
+    child.sendline("М-1")
+    child.expect("Юунд санаа зовж байна вэ")
+    child.expect("Enter дарна уу:")
+    child.sendline("1")
+    child.expect("Ямар төхөөрөмж")
+    child.expect("Enter дарна уу:")
+    child.sendline("")
+    child.expect("Ямар апп")
+    child.expect("Enter дарна уу:")
+    child.sendline(app_numbers("google"))
+    for _ in range(7):
+        child.expect("алгасах:")
+        child.sendline("а")
+    child.expect("Аймаг эсвэл дүүргийн нэр")
+    child.sendline("Баянгол")
+    child.expect(r"Асуулт 1/(\d+)")
+    child.expect("> ")
+    child.sendline("м")
+    child.expect(r"Асуулт 2/")
+    child.expect("> ")
+    child.sendline("б")
+    child.expect(r"Асуулт 1/")
+    child.expect("Өмнөх хариулт: Мэдэхгүй")
+    child.expect("> ")
+    child.sendline("ү")
+    child.expect(r"Асуулт 2/")
+    child.expect("> ")
+    child.sendline("з")
+    child.expect("Түр зогслоо")
+    child.expect('safetycheck resume "М-1"')
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+    child = pexpect.spawn(sys.executable, ["-m", "safetycheck", "sessions", "show", "М-1",
+                                           "--json"], env=env, encoding="utf-8",
+                          timeout=TIMEOUT)
+    child.expect(pexpect.EOF)
+    assert '"province": "ub_bayangol"' in child.before
+    assert '"answer": "no"' in child.before
