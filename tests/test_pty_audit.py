@@ -60,9 +60,11 @@ def answer_until_end(child, first="n"):
     while True:
         i = child.expect([r"Question (\d+) of (\d+)", "Show what you can do",
                           "Choice:", r"Note \(optional", "Summary", "Scan now",
-                          r"Check now\?"])
+                          r"Check now\?", "Path of a folder with photos"])
         if i in (5, 6):
             child.sendline("n")  # no phone or network here: answer the questions instead
+        elif i == 7:
+            child.sendline("")  # no photos to scan: the question is asked instead
         elif i == 0:
             child.expect("> ")
             child.sendline(first)
@@ -249,13 +251,13 @@ def test_audit_offers_and_runs_the_android_scan(tmp_path, monkeypatch):
     while True:
         i = child.expect([r"Question \d+ of \d+", "Show what you can do", "Choice:",
                           r"Note \(optional", "Summary", r"did you (install|know|allow)",
-                          r"Check now\?"])
+                          r"Check now\?", "Path of a folder with photos"])
         if i == 0:
             child.expect("> ")
             if "Android phone" in child.before:
                 asked_android = asked_android or "USB debugging" in child.before
             child.sendline("n")
-        elif i in (1, 2, 3, 5, 6):
+        elif i in (1, 2, 3, 5, 6, 7):
             child.sendline("n" if i in (1, 5, 6) else "")
         else:
             break
@@ -329,3 +331,49 @@ def test_mongolian_audit_with_mongolian_keys(tmp_path):
     child.expect(pexpect.EOF)
     assert '"province": "ub_bayangol"' in child.before
     assert '"answer": "no"' in child.before
+
+
+def _gps_jpeg(path):
+    from PIL import ExifTags, Image
+
+    exif = Image.Exif()
+    exif[ExifTags.IFD.GPSInfo] = {1: "N", 2: (47.0, 55.0, 12.0), 3: "E", 4: (106.0, 55.0, 3.0)}
+    Image.new("RGB", (8, 8)).save(path, "JPEG", exif=exif.tobytes())
+
+
+def test_audit_offers_the_photo_scan_and_records_it(tmp_path):
+    """At the photo-location question the audit offers to scan a folder; the result is
+    recorded as a probe run and the question is then not asked."""
+    pics = tmp_path / "pics"
+    pics.mkdir()
+    _gps_jpeg(pics / "sent.jpg")
+    home = tmp_path / "home"
+    child = spawn(home, tmp_path, "audit", "--no-clear", "--area", "location")
+    start_audit(child)
+    offered = False
+    while True:
+        i = child.expect([r"Question \d+ of \d+", "Show what you can do", "Choice:",
+                          r"Note \(optional", "Summary", "Path of a folder with photos"])
+        if i == 5:
+            offered = True
+            child.sendline(str(pics))
+        elif i == 0:
+            child.expect("> ")
+            child.sendline("n")
+        elif i in (1, 2, 3):
+            child.sendline("n" if i == 1 else "")
+        else:
+            break
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0 and offered
+
+    import json
+
+    child = spawn(home, tmp_path, "sessions", "show", "T-1", "--json")
+    child.expect(pexpect.EOF)
+    data = json.loads(child.before[child.before.index("{"):])
+    assert data["steps"]["photos"] == "done"
+    [run] = [p for p in data["probes"] if p["probe"] == "photos"]
+    assert run["data"]["files_scanned"] == 1 and len(run["data"]["with_location"]) == 1
+    assert not any(a.startswith("photos_no_location") for a in data["answers"])

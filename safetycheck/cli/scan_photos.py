@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -66,7 +66,7 @@ def photos(app: App, paths: tuple[Path, ...], as_json: bool, strip_dir: Path | N
     if strip_dir is not None:
         copies, failed = _strip(result, candidates, strip_dir)
     if session is not None:
-        _record(app, session, result, len(copies))
+        record_scan(app.vault(), session, result, len(copies))
     if as_json:
         app.print_json(_json(result, copies, failed))
         return 0
@@ -113,7 +113,9 @@ def _located(result: ScanResult) -> list[dict[str, object]]:
             for p in result.with_location]
 
 
-def _record(app: App, session: Session, result: ScanResult, copies: int) -> None:
+def record_scan(store: Any, session: Session, result: ScanResult, copies: int) -> None:
+    """Add the scan to ``session`` as a probe run and one finding (counts, no coordinates
+    in the finding), and save it; shared with the audit's photo step."""
     from safetycheck.cli.check import save_probe, severity_of
     from safetycheck.model import Area, Finding, ProbeRun, Status
 
@@ -139,7 +141,7 @@ def _record(app: App, session: Session, result: ScanResult, copies: int) -> None
                       detail={"files_scanned": result.files_scanned,
                               "with_location": len(located), "unreadable": len(unreadable),
                               "probe_run": run.id})
-    save_probe(app.vault(), session, run, [finding])
+    save_probe(store, session, run, [finding])
 
 
 def _json(result: ScanResult, copies: list[tuple[str, str]],

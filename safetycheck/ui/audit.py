@@ -331,6 +331,38 @@ def offer_android_scan(app: Any, store: Any, session: Session) -> None:
         return
 
 
+def offer_photo_scan(app: Any, store: Any, session: Session) -> None:
+    """Offer to look for location in photos on this computer (read-only, offline)."""
+    from pathlib import Path
+
+    from safetycheck.cli.scan_photos import record_scan
+    from safetycheck.probes.photos import iter_candidates, scan_candidates
+    from safetycheck.ui.exposure import Progress, show_photo_scan
+
+    panel(app, app.t("audit.photos.title"), app.t("audit.photos.body"))
+    while True:
+        text = read_line(app, app.t("audit.photos.ask") + " ")
+        prompts.control_word(app, text)
+        if not text:
+            session.steps["photos"] = "declined"
+            store.save(session)
+            return
+        folder = Path(text.strip().strip('"')).expanduser()
+        if folder.exists():
+            break
+        app.say("error.path_not_found", path=str(folder))
+    candidates = list(iter_candidates([folder]))
+    with Progress(app, len(candidates)) as bar:
+        result = scan_candidates(candidates, progress=bar.advance)
+    if result.files_scanned:
+        show_photo_scan(app, result, False)
+    else:
+        app.say("photos.no_photos")
+    record_scan(store, session, result, 0)
+    session.steps["photos"] = "done"
+    store.save(session)
+
+
 def run_questions(app: Any, store: Any, session: Session, catalog: Catalog,
                   items: list[Item]) -> None:
     index = min(session.position, len(items))
@@ -341,7 +373,10 @@ def run_questions(app: Any, store: Any, session: Session, catalog: Catalog,
             offer_android_scan(app, store, session)  # once, at the start of the area
         if item.check.probe == "passwords" and "passwords" not in session.steps:
             offer_password_check(app, store, session)
-        if item.check.probe in ("android", "passwords") and probe_done(session, item.check.probe):
+        if item.check.probe == "photos" and "photos" not in session.steps:
+            offer_photo_scan(app, store, session)
+        if (item.check.probe in ("android", "passwords", "photos")
+                and probe_done(session, item.check.probe)):
             index += 1  # the probe answered this check
             session.position = index
             continue
