@@ -41,6 +41,21 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return data
 
 
+@pytest.fixture
+def memory_keyring(monkeypatch: pytest.MonkeyPatch):
+    """A working OS keyring (in memory) instead of none: keys go there, not to a passphrase."""
+    import keyring
+    from keyring_backends import MemoryKeyring
+
+    kr = MemoryKeyring()
+    old = keyring.get_keyring()
+    keyring.set_keyring(kr)
+    monkeypatch.delenv("SAFETYCHECK_NO_KEYRING", raising=False)
+    monkeypatch.delenv("SAFETYCHECK_PASSPHRASE_FILE", raising=False)
+    yield kr
+    keyring.set_keyring(old)
+
+
 @pytest.fixture(autouse=True)
 def _reset_lang(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv("SAFETYCHECK_LANG", raising=False)

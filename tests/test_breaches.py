@@ -327,19 +327,6 @@ def test_session_findings_hold_no_clear_address(home, hibp):
 
 
 # -- keys in the keyring --------------------------------------------------------------------
-@pytest.fixture
-def memory_keyring(monkeypatch):
-    import keyring
-    from keyring_backends import MemoryKeyring
-
-    kr = MemoryKeyring()
-    old = keyring.get_keyring()
-    keyring.set_keyring(kr)
-    monkeypatch.delenv("SAFETYCHECK_NO_KEYRING", raising=False)
-    yield kr
-    keyring.set_keyring(old)
-
-
 def test_set_key_stores_only_after_a_successful_test(hibp, memory_keyring):
     hibp.expect_request("/api/v3/subscription/status").respond_with_json({"Rpm": 10})
     r = run_cli(["--lang", "en", "config", "set-key", "hibp", "--stdin"], input=KEY + "\n")

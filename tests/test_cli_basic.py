@@ -129,24 +129,14 @@ def test_wipe_removes_everything(home, cli):
     assert r.exit_code == 0 and "Nothing to erase" in r.stdout
 
 
-def test_wipe_removes_keyring_entries(home, cli, monkeypatch):
-    import keyring
-    from keyring_backends import MemoryKeyring
-
-    kr = MemoryKeyring()
-    old = keyring.get_keyring()
-    keyring.set_keyring(kr)
-    monkeypatch.delenv("SAFETYCHECK_NO_KEYRING")
-    monkeypatch.delenv("SAFETYCHECK_PASSPHRASE_FILE")
-    try:
-        open_vault().save(Session(label="k"))
-        kr.set_password("safetycheck", "hibp-api-key", "KEY")
-        assert len(kr.store) == 2
-        r = cli(["--lang", "en", "wipe", "--yes"])
-        assert r.exit_code == 0, r.output
-        assert kr.store == {} and not home.exists()
-    finally:
-        keyring.set_keyring(old)
+def test_wipe_removes_keyring_entries(home, cli, memory_keyring):
+    kr = memory_keyring
+    open_vault().save(Session(label="k"))
+    kr.set_password("safetycheck", "hibp-api-key", "KEY")
+    assert len(kr.store) == 2
+    r = cli(["--lang", "en", "wipe", "--yes"])
+    assert r.exit_code == 0, r.output
+    assert kr.store == {} and not home.exists()
 
 
 def test_wipe_asks_without_yes_and_refuses_without_tty(home, cli):

@@ -9,7 +9,7 @@ import stat
 import keyring
 import pytest
 from keyring.backends import fail
-from keyring_backends import MemoryKeyring, PlaintextKeyring
+from keyring_backends import PlaintextKeyring
 
 from safetycheck.errors import (
     CorruptSessionError,
@@ -22,17 +22,6 @@ from safetycheck.storage import keys
 from safetycheck.storage.vault import MemoryStore, open_vault
 
 CANARY = "CANARY-7f3a9-Гэрэлмаа"
-
-
-@pytest.fixture
-def memory_keyring(monkeypatch):
-    kr = MemoryKeyring()
-    old = keyring.get_keyring()
-    keyring.set_keyring(kr)
-    monkeypatch.delenv("SAFETYCHECK_NO_KEYRING", raising=False)
-    monkeypatch.delenv("SAFETYCHECK_PASSPHRASE_FILE", raising=False)
-    yield kr
-    keyring.set_keyring(old)
 
 
 def _all_bytes(root):
