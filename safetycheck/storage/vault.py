@@ -127,6 +127,9 @@ class Vault:
     def __init__(self, root: Path, key: bytes) -> None:
         self.root = root
         self._cipher = Cipher(key)
+        # Sessions whose current file this vault wrote or read intact: a save can move it to
+        # ``.bak`` without decrypting it again (the audit saves after every answer).
+        self._intact: set[str] = set()
 
     # -- paths ----------------------------------------------------------------------------
     @property
@@ -151,10 +154,12 @@ class Vault:
         sealed = self._cipher.seal(f"session:{session.id}", data)
         tmp = target.with_name(f".{target.name}.new")
         paths.write_private(tmp, sealed)
-        if target.exists() and self._readable(target, session.id):
+        if target.exists() and (session.id in self._intact
+                                or self._readable(target, session.id)):
             os.replace(target, target.with_name(target.name + ".bak"))
         os.replace(tmp, target)
         paths._fsync_dir(target.parent)
+        self._intact.add(session.id)
         log.debug("saved session %s (%d bytes encrypted)", session.id, len(sealed))
 
     def _readable(self, file: Path, session_id: str) -> bool:
@@ -177,7 +182,9 @@ class Vault:
         bak = target.with_name(target.name + ".bak")
         log.debug("loading session %s", session_id)
         if target.exists():
-            return self._decode(target, session_id)
+            session = self._decode(target, session_id)
+            self._intact.add(session_id)
+            return session
         if bak.exists():  # a save was interrupted between its two renames
             return self._decode(bak, session_id)
         raise SessionNotFoundError(session=session_id)
@@ -192,6 +199,7 @@ class Vault:
         if target.exists():
             os.replace(target, target.with_name(target.name + ".damaged"))
         paths.write_private(target, bak.read_bytes())
+        self._intact.add(session_id)
         return session
 
     def ids(self) -> list[str]:
@@ -252,6 +260,7 @@ class Vault:
             blob_dir.rmdir()
         if not removed:
             raise SessionNotFoundError(session=session_id)
+        self._intact.discard(session_id)
         return removed
 
     # -- blobs ----------------------------------------------------------------------------
