@@ -156,7 +156,7 @@ def _from_stdin(labels: Sequence[str]) -> Iterator[tuple[str, tuple[str, str]]]:
         yield name, parts
 
 
-def _from_prompt(app: App, labels: Sequence[str]) -> Iterator[tuple[str, tuple[str, str]]]:
+def passwords_from_prompt(app: App, labels: Sequence[str]) -> Iterator[tuple[str, tuple[str, str]]]:
     """Ask a label (unless given) and a hidden password, one account at a time."""
     from safetycheck.probes.passwords import hash_password
     from safetycheck.ui import prompts
@@ -210,7 +210,7 @@ def password(app: App, forbidden: tuple[str, ...], from_stdin: bool, labels: tup
     store = app.vault() if session is not None else None
     if from_stdin and _stdin_is_terminal():
         from_stdin = False  # typed passwords would show on screen: use the hidden prompt
-    source = _from_stdin(labels) if from_stdin else _from_prompt(app, labels)
+    source = _from_stdin(labels) if from_stdin else passwords_from_prompt(app, labels)
     results, failure = check_passwords(app, store, session, source, offline or app.offline,
                                        quiet=as_json)
     if failure is not None:

@@ -267,7 +267,7 @@ def android_scanned(session: Session) -> bool:
 
 def offer_password_check(app: Any, store: Any, session: Session) -> None:
     """Offer the breached-password check (k-anonymity); offline, the audit goes on."""
-    from safetycheck.cli.check import _from_prompt, check_passwords
+    from safetycheck.cli.check import check_passwords, passwords_from_prompt
     from safetycheck.errors import NetworkError
 
     panel(app, app.t("audit.passwords.title"), app.t("audit.passwords.body"))
@@ -278,7 +278,7 @@ def offer_password_check(app: Any, store: Any, session: Session) -> None:
         store.save(session)
         return
     try:
-        check_passwords(app, store, session, _from_prompt(app, ()), app.offline)
+        check_passwords(app, store, session, passwords_from_prompt(app, ()), app.offline)
         session.steps["passwords"] = "done"
     except NetworkError as exc:  # offline or unreachable: say so and go on with the question
         from safetycheck.cli.root import show_error
