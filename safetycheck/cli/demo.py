@@ -122,8 +122,10 @@ def demo(app: App, no_input: bool, report_path: Path | None) -> int:
         if report_path is not None:
             _write_report(app, session, catalog, report_path)
         app.say("demo.end")
-    except (Pause, QuickExit):
+    except Pause:
         app.clear_screen()
+    except QuickExit:
+        app.clear_screen(force=True)
     return 0
 
 

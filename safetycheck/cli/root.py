@@ -17,7 +17,8 @@ from safetycheck.cli import clickfix
 from safetycheck.cli.app import App
 from safetycheck.cli.commands import COMMANDS
 from safetycheck.cli.fasthelp import ROOT_OPTIONS
-from safetycheck.errors import EXIT_INTERRUPTED, EXIT_USAGE, SafetycheckError, UsageError
+from safetycheck.errors import EXIT_INTERRUPTED, SafetycheckError, UsageError
+from safetycheck.ui.errors import show_error
 
 clickfix.install()
 
@@ -110,17 +111,6 @@ def _lang_from_argv(argv: list[str]) -> str | None:
     return None
 
 
-def show_error(exc: SafetycheckError) -> None:
-    """Print a translated error to stderr; parameters are cleaned of escape sequences."""
-    from safetycheck.ui.text import clean
-
-    params = {k: clean(v) for k, v in exc.params.items()}
-    click.echo(i18n.t("error.prefix") + " " + i18n.t(exc.key, **params), err=True)
-    hint = exc.key + ".hint"
-    if hint in i18n.load_catalog():
-        click.echo(i18n.t(hint, **params), err=True)
-
-
 def _show_click_error(exc: click.ClickException) -> int:
     """Click's own usage errors, in the user's language where we know them."""
     from safetycheck.ui.text import clean
@@ -170,4 +160,4 @@ def run(argv: list[str] | None = None) -> int:
     return 0
 
 
-__all__ = ["cli", "run", "show_error", "EXIT_USAGE"]
+__all__ = ["cli", "run"]

@@ -281,7 +281,7 @@ def offer_password_check(app: Any, store: Any, session: Session) -> None:
         check_passwords(app, store, session, passwords_from_prompt(app, ()), app.offline)
         session.steps["passwords"] = "done"
     except NetworkError as exc:  # offline or unreachable: say so and go on with the question
-        from safetycheck.cli.root import show_error
+        from safetycheck.ui.errors import show_error
 
         show_error(exc)
         session.steps["passwords"] = "failed"
@@ -318,7 +318,7 @@ def offer_android_scan(app: Any, store: Any, session: Session) -> None:
                 result = service.scan_into_session(store, session, transport,
                                                    load_indicators(), progress=callback)
         except DeviceError as exc:
-            from safetycheck.cli.root import show_error
+            from safetycheck.ui.errors import show_error
 
             show_error(exc)
             app.say("audit.scan.failed")
